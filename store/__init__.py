@@ -1,0 +1,1 @@
+"""ChatEcomm store: catalog, search, cart, orders and promotions. Never imports Rasa."""
