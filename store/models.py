@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -14,16 +16,39 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    Numeric,
     String,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.types import TypeDecorator
 
 Base = declarative_base()
 
-Money = Numeric(12, 2, asdecimal=True)
+_CENT = Decimal("0.01")
+
+
+class Fixed2(TypeDecorator):
+    """A Decimal with two places stored exactly as an integer of hundredths (SQLite has no exact decimal)."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: object, dialect: object) -> int | None:
+        """Decimal (or int/str) -> hundredths, rounded half up."""
+        if value is None:
+            return None
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+        return int((amount.quantize(_CENT, rounding=ROUND_HALF_UP) * 100).to_integral_value())
+
+    def process_result_value(self, value: object, dialect: object) -> Decimal | None:
+        """hundredths -> Decimal with two places."""
+        if value is None:
+            return None
+        return (Decimal(int(value)) / 100).quantize(_CENT)
+
+
+Money = Fixed2  # money columns: exact cents
 
 
 def utcnow() -> dt.datetime:
@@ -42,9 +67,9 @@ class Product(Base):
     brand = Column(String(120), index=True)
     category = Column(String(120), nullable=False, index=True)
     subcategory = Column(String(120), index=True)
-    price = Column(Money, nullable=False)
+    price = Column(Money(), nullable=False)
     currency = Column(String(3), nullable=False, default="USD")
-    rating = Column(Numeric(3, 2, asdecimal=True))
+    rating = Column(Fixed2())
     description = Column(Text)
     image_url = Column(String(1000))
     tags = Column(JSON, nullable=False, default=list)
@@ -133,8 +158,8 @@ class Coupon(Base):
     id = Column(Integer, primary_key=True)
     code = Column(String(64), nullable=False, unique=True)  # stored upper-case
     kind = Column(String(10), nullable=False)  # percent | fixed
-    value = Column(Money, nullable=False)
-    min_subtotal = Column(Money, nullable=False, default=0)
+    value = Column(Money(), nullable=False)
+    min_subtotal = Column(Money(), nullable=False, default=0)
     starts_at = Column(DateTime)
     expires_at = Column(DateTime)
     active = Column(Boolean, nullable=False, default=True)
@@ -159,10 +184,10 @@ class Order(Base):
     email = Column(String(320), nullable=False, index=True)
     sender_id = Column(String(255), index=True)  # conversation that placed it (None for imported orders)
     status = Column(String(30), nullable=False)
-    subtotal = Column(Money, nullable=False)
-    discount = Column(Money, nullable=False, default=0)
-    shipping_cost = Column(Money, nullable=False, default=0)
-    total = Column(Money, nullable=False)
+    subtotal = Column(Money(), nullable=False)
+    discount = Column(Money(), nullable=False, default=0)
+    shipping_cost = Column(Money(), nullable=False, default=0)
+    total = Column(Money(), nullable=False)
     currency = Column(String(3), nullable=False)
     coupon_code = Column(String(64))
     shipping_address = Column(Text)
@@ -195,7 +220,7 @@ class OrderLine(Base):
     color = Column(String(60), nullable=False, default="")
     size = Column(String(30), nullable=False, default="")
     quantity = Column(Integer, nullable=False)
-    unit_price = Column(Money, nullable=False)
+    unit_price = Column(Money(), nullable=False)
 
     order = relationship("Order", back_populates="lines")
 
@@ -224,7 +249,7 @@ class ReturnRequest(Base):
     order_id = Column(Integer, ForeignKey("orders.id"), nullable=False, index=True)
     reason = Column(Text, nullable=False)
     status = Column(String(20), nullable=False, default="requested")
-    refund_amount = Column(Money, nullable=False, default=0)
+    refund_amount = Column(Money(), nullable=False, default=0)
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
     lines = relationship("ReturnLine", cascade="all, delete-orphan", order_by="ReturnLine.id")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from store.errors import UnknownProduct
@@ -89,3 +89,38 @@ def get_summaries(skus: list[str], uow: UnitOfWork) -> list[ProductSummary]:
             .where(Product.sku.in_(skus), Product.active.is_(True)))
     rows = {p.sku: p for p in uow.session.execute(stmt).scalars()}
     return [to_summary(rows[s]) for s in skus if s in rows]
+
+
+NAME_MATCH_CUTOFF = 80
+
+
+def find_product(name: str, uow: UnitOfWork) -> ProductDetail:
+    """The active product a shopper means by `name`: exact name, SKU, full-text best match, then closest name."""
+    from rapidfuzz import fuzz, process, utils
+
+    from store.search import match_product_names
+
+    wanted = " ".join((name or "").split())
+    if not wanted:
+        raise UnknownProduct(name or "")
+    session = uow.session
+    stmt = select(Product).options(selectinload(Product.variants)).where(Product.active.is_(True))
+    exact = session.execute(stmt.where(func.lower(Product.name) == wanted.lower()).order_by(Product.id)).scalars()
+    row = next(iter(exact), None)
+    if row is not None:
+        return to_detail(row)
+    try:
+        return to_detail(load_product_row(wanted, uow))
+    except UnknownProduct:
+        pass
+    candidates = match_product_names(wanted, session)
+    if candidates:
+        best = max(enumerate(candidates),
+                   key=lambda item: (fuzz.WRatio(wanted, item[1].name, processor=utils.default_process), -item[0]))
+        return to_detail(best[1])
+    names = dict(session.execute(select(Product.id, Product.name).where(Product.active.is_(True))).all())
+    match = process.extractOne(wanted, names, scorer=fuzz.WRatio, processor=utils.default_process,
+                               score_cutoff=NAME_MATCH_CUTOFF)
+    if match is None:
+        raise UnknownProduct(wanted)
+    return to_detail(session.execute(stmt.where(Product.id == match[2])).scalar_one())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
@@ -16,7 +16,7 @@ class UnitOfWork:
         self._session_factory = session_factory
         self.session: Session | None = None
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         factory = self._session_factory or get_session_factory()
         self.session = factory()
         return self
