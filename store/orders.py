@@ -41,7 +41,7 @@ from store.models import (
 from store.money import CENT
 from store.policies import Policies, find_shipping_method, load_policies, shipping_methods
 from store.promotions import as_naive_utc, coupon_discount, load_coupon
-from store.types import OrderLineView, OrderView, ReturnView, ShippingMethod
+from store.types import CheckoutQuote, OrderLineView, OrderView, ReturnView, ShippingMethod
 from store.uow import UnitOfWork
 
 __all__ = [
@@ -114,6 +114,16 @@ def shipping_cost(method: ShippingMethod, subtotal_after_discount: Decimal) -> D
     if method.free_over is not None and subtotal_after_discount >= method.free_over:
         return Decimal("0.00")
     return Decimal(method.price).quantize(CENT)
+
+
+def quote_checkout(sender_id: str, method_code: str | None, uow: UnitOfWork) -> CheckoutQuote:
+    """The sender's cart, the chosen shipping method, what shipping costs for it and the total to pay."""
+    from store.cart import get_cart
+
+    method = load_policies().shipping_method(method_code) if method_code else None
+    cart = get_cart(sender_id, uow)
+    shipping = shipping_cost(method, cart.total) if method else Decimal("0.00")
+    return CheckoutQuote(cart=cart, method=method, shipping=shipping, total=cart.total + shipping)
 
 
 def normalize_order_number(text: str) -> str | None:

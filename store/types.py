@@ -184,6 +184,16 @@ class ShippingMethod:
 
 
 @dataclass(frozen=True)
+class CheckoutQuote:
+    """What the shopper is asked to confirm at checkout; every amount computed by the store."""
+
+    cart: CartView
+    method: ShippingMethod | None
+    shipping: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
 class ImportProblem:
     """A catalog row that was rejected."""
 

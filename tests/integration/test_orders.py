@@ -518,3 +518,18 @@ def test_a_new_handoff_after_the_previous_was_answered(uow_factory: UowFactory) 
         second = request_handoff("s1", "again", uow)
         reason = uow.session.execute(select(Handoff.reason).where(Handoff.id == first)).scalar_one()
     assert second != first and reason  # an empty reason gets a default
+
+
+def test_quote_checkout_adds_shipping_to_the_cart_total(uow_factory, add_product) -> None:
+    from store.cart import add_item
+    from store.orders import quote_checkout
+
+    add_product("Q-1", "Quote mug", price="12.50", stock=5)
+    with uow_factory() as uow:
+        add_item("quote-sender", "Q-1", 2, uow)
+    with uow_factory() as uow:
+        standard = quote_checkout("quote-sender", "standard", uow)
+        none = quote_checkout("quote-sender", None, uow)
+    assert standard.cart.total == Decimal("25.00")
+    assert standard.shipping == standard.method.price and standard.total == Decimal("25.00") + standard.shipping
+    assert none.method is None and none.total == Decimal("25.00")

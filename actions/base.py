@@ -1,0 +1,183 @@
+"""Abstract bases of every custom action: injectable services and no stack trace ever reaches a shopper."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import names
+
+logger = logging.getLogger(__name__)
+
+Events = list[dict[str, Any]]
+
+# Values computed once per action run (form validation asks `required_slots` several times).
+_run_memo: ContextVar[dict[str, Any] | None] = ContextVar("chatecomm_action_memo", default=None)
+
+
+def entity_values(tracker: Tracker, entity: str) -> list[Any]:
+    """Every value of `entity` in the latest message, in order (roles and groups included)."""
+    return [e.get("value") for e in tracker.latest_message.get("entities") or []
+            if e.get("entity") == entity and e.get("value") not in (None, "")]
+
+
+def entity_value(tracker: Tracker, entity: str) -> Any:
+    """The first value of `entity` in the latest message, or None."""
+    values = entity_values(tracker, entity)
+    return values[0] if values else None
+
+
+def latest_text(tracker: Tracker) -> str:
+    """The text of the latest user message ('' when there is none)."""
+    text = tracker.latest_message.get("text")
+    return text if isinstance(text, str) else ""
+
+
+def confirmation(value: Any, tracker: Tracker) -> bool | None:
+    """A yes/no slot value, kept only when the shopper really wrote words (or pressed a button).
+
+    An empty, emoji-only or punctuation-only message can be classified as `affirm`; it must never
+    confirm an order or a cancellation.
+    """
+    if not isinstance(value, bool):
+        return None
+    text = latest_text(tracker).strip()
+    if text.startswith("/") or any(ch.isalnum() for ch in text):
+        return value
+    return None
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    """The intent name of the latest user message."""
+    intent = tracker.latest_message.get("intent") or {}
+    return intent.get("name") if isinstance(intent, dict) else None
+
+
+def sender_id(tracker: Tracker) -> str:
+    """The conversation id: it identifies the cart and the orders placed in this conversation."""
+    return str(tracker.sender_id)
+
+
+def list_slot(tracker: Tracker, slot: str) -> list[str]:
+    """A list slot as a list of strings ([] when unset or malformed)."""
+    value = tracker.get_slot(slot)
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if v not in (None, "")]
+    return []
+
+
+def response_text(domain: DomainDict | None, response: str, **variables: Any) -> str | None:
+    """The first text of a domain response with its {variables} filled, for a fragment inside another response.
+
+    None when the domain does not declare it (or a variable is missing): the caller then leaves the fragment out.
+    """
+    variants = ((domain or {}).get("responses") or {}).get(response) or []
+    text = next((v.get("text") for v in variants if isinstance(v, dict) and isinstance(v.get("text"), str)), None)
+    if text is None:
+        return None
+    try:
+        return text.format(**variables)
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
+class _ServicesMixin:
+    """`services` injected in the constructor, or the default store services made on first use."""
+
+    _services: Any = None
+
+    @property
+    def services(self) -> Any:
+        """The store services this action calls."""
+        if self._services is None:
+            from actions.services import default_services
+
+            self._services = default_services()
+        return self._services
+
+    @staticmethod
+    def memo(key: str, load: Callable[[], Any]) -> Any:
+        """`load()` once per action run (every time outside a run)."""
+        cache = _run_memo.get()
+        if cache is None:
+            return load()
+        if key not in cache:
+            cache[key] = load()
+        return cache[key]
+
+
+def _report(action: str, tracker: Tracker, dispatcher: CollectingDispatcher, keep: int) -> None:
+    logger.exception("action %s failed for sender %s", action, tracker.sender_id)
+    del dispatcher.messages[keep:]
+    dispatcher.utter_message(response=names.UTTER_STORE_ERROR)
+
+
+class StoreAction(_ServicesMixin, Action, ABC):
+    """A custom action: read slots/entities, call one store service, answer with events and response names."""
+
+    def __init__(self, services: Any = None) -> None:
+        self._services = services
+
+    @abstractmethod
+    def name(self) -> str:
+        """The action's name in domain.yml."""
+
+    @abstractmethod
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
+        """The action itself; domain errors are translated here, anything else by `run`."""
+
+    def events_on_error(self, tracker: Tracker) -> Events:
+        """Events to return when the action failed unexpectedly (rules may rely on a slot being set)."""
+        return []
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
+        """Run `act`; an unexpected exception is logged and answered with utter_store_error."""
+        keep = len(dispatcher.messages)
+        token = _run_memo.set({})
+        try:
+            return self.act(dispatcher, tracker, domain)
+        except Exception:  # noqa: BLE001 - the shopper gets an apology, the log gets the trace
+            _report(self.name(), tracker, dispatcher, keep)
+            return self.events_on_error(tracker)
+        finally:
+            _run_memo.reset(token)
+
+
+class StoreFormValidation(_ServicesMixin, FormValidationAction, ABC):
+    """validate_<form>: values are checked against the store; a failure empties what was being validated."""
+
+    def __init__(self, services: Any = None) -> None:
+        self._services = services
+
+    @abstractmethod
+    def name(self) -> str:
+        """validate_<form name>."""
+
+    async def next_requested_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> dict[str, Any]:
+        """Always say which slot comes next (None: the form is done), so the form never guesses."""
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        missing = next((slot for slot in required if tracker.slots.get(slot) is None), None)
+        return SlotSet(names.SLOT_REQUESTED, missing)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
+        """Extract and validate; on an unexpected exception the candidate values are rejected."""
+        keep = len(dispatcher.messages)
+        candidates = list(tracker.slots_to_validate())
+        token = _run_memo.set({})
+        try:
+            return await super().run(dispatcher, tracker, domain)
+        except Exception:  # noqa: BLE001
+            _report(self.name(), tracker, dispatcher, keep)
+            return [SlotSet(slot, None) for slot in candidates if slot != names.SLOT_REQUESTED]
+        finally:
+            _run_memo.reset(token)

@@ -1,0 +1,1 @@
+"""ChatEcomm's custom Rasa NLU components (referenced by class path in config.yml)."""
