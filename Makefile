@@ -11,8 +11,6 @@ CATALOG ?=
 # Embedded defaults (SQLite files under var/); override any of them in the environment or .env.
 -include .env
 export STORE_DATABASE_URL ?= sqlite:///$(CURDIR)/var/store.db
-export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
-export TRACKER_DB ?= $(CURDIR)/var/tracker.db
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1

@@ -69,19 +69,18 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     work = tmp_path_factory.mktemp("e2e")
     rasa_port, actions_port = _free_port(), _free_port()
     env = dict(os.environ)
-    env.update(
-        STORE_DATABASE_URL=f"sqlite:///{work / 'store.db'}",
-        TRACKER_DB=str(work / "tracker.db"),
-        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook",
-        RASA_TELEMETRY_ENABLED="false",
-    )
+    env.update(STORE_DATABASE_URL=f"sqlite:///{work / 'store.db'}", RASA_TELEMETRY_ENABLED="false")
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{work / "tracker.db"}"\n')
     subprocess.run([sys.executable, "-m", "store.cli", "init"], cwd=ROOT, env=env, check=True,
                    capture_output=True, timeout=300)
     logs = [work / "actions.log", work / "rasa.log"]
     commands = [
         [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
         [str(VENV_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1", "--port", str(rasa_port),
-         "--model", str(models[-1])],
+         "--model", str(models[-1]), "--endpoints", str(endpoints)],
     ]
     processes = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
                  for cmd, log in zip(commands, logs, strict=True)]
