@@ -16,7 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install db train run test test-unit validate test-stories test-e2e eval-nlu import-catalog lint clean
+.PHONY: help install db train run test test-stories eval-nlu import-catalog lint clean bench-search
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -67,3 +67,6 @@ lint: install ## ruff
 
 clean: ## remove models, results and the local databases (not the virtualenv)
 	rm -rf models results var
+
+bench-search: install ## search relevance (NDCG@10, P@5, MRR) and latency vs plain BM25 on ../shared/benchmarks
+	$(PY) scripts/bench_search.py

@@ -1,0 +1,281 @@
+"""Search relevance benchmark: the store's search against plain BM25 on ../shared/benchmarks/search-icecat.
+
+Usage: python scripts/bench_search.py [--data DIR]   (DIR holds catalog.jsonl and judgments.csv)
+
+The catalog is imported into a scratch SQLite database in a temporary directory; var/store.db is never used.
+Metrics (averaged over every judged query, unjudged documents rated 0): NDCG@10 with gains 2^rating - 1 and a
+log2 discount, the ideal ranking built from all judged documents of the query; P@5 and MRR@10 with
+"relevant" meaning rating >= RELEVANT. Queries with no judged document above 0 score 0 for every system.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import platform
+import re
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the store is imported at run time, once the repository root is on sys.path
+    from store.types import ImportSummary
+    from store.uow import UnitOfWork
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks" / "search-icecat"
+K = 10
+RELEVANT = 2  # a judged rating (0-3) of at least this counts as relevant for P@5 and MRR
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+# ---------------------------------------------------------------------------------------------- metrics
+
+
+def dcg(ratings: Iterable[float]) -> float:
+    """Discounted cumulative gain of ratings in rank order: sum of (2^rel - 1) / log2(rank + 1)."""
+    return sum((2.0 ** rel - 1.0) / math.log2(rank + 1) for rank, rel in enumerate(ratings, start=1))
+
+
+def ndcg_at_k(ranked: Sequence[str], judgments: Mapping[str, int], k: int = K) -> float:
+    """NDCG@k of a ranked list of ids; ideal DCG from all judged ratings; 0.0 when nothing is rated above 0."""
+    ideal = dcg(sorted(judgments.values(), reverse=True)[:k])
+    if ideal <= 0:
+        return 0.0
+    return dcg(judgments.get(doc, 0) for doc in ranked[:k]) / ideal
+
+
+def precision_at_k(ranked: Sequence[str], judgments: Mapping[str, int], k: int = 5,
+                   threshold: int = RELEVANT) -> float:
+    """Share of the first k slots holding a document rated >= threshold (missing slots count as misses)."""
+    return sum(1 for doc in ranked[:k] if judgments.get(doc, 0) >= threshold) / k
+
+
+def reciprocal_rank(ranked: Sequence[str], judgments: Mapping[str, int], threshold: int = RELEVANT,
+                    k: int = K) -> float:
+    """1 / rank of the first document rated >= threshold within the first k, else 0.0."""
+    for rank, doc in enumerate(ranked[:k], start=1):
+        if judgments.get(doc, 0) >= threshold:
+            return 1.0 / rank
+    return 0.0
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0-100) with linear interpolation between closest ranks; 0.0 when empty."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100.0
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+# ---------------------------------------------------------------------------------------------- plain BM25
+
+
+def tokenize(value: str) -> list[str]:
+    """Lower-case runs of letters and digits; no stemming, no stop words."""
+    return _TOKEN.findall(value.lower())
+
+
+class BM25:
+    """Okapi BM25 over whole documents (idf = ln(1 + (N - df + 0.5) / (df + 0.5)), as in Lucene)."""
+
+    def __init__(self, docs: Mapping[str, str], k1: float = 1.2, b: float = 0.75) -> None:
+        """Index `docs` (id -> text)."""
+        self.k1, self.b = k1, b
+        self.ids: list[str] = list(docs)
+        self.lengths: list[int] = []
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)  # term -> [(doc index, tf)]
+        for index, doc_id in enumerate(self.ids):
+            counts = Counter(tokenize(docs[doc_id]))
+            self.lengths.append(sum(counts.values()))
+            for term, tf in counts.items():
+                self.postings[term].append((index, tf))
+        self.avg_length = sum(self.lengths) / len(self.lengths) if self.lengths else 0.0
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a term (0.0 for a term no document has)."""
+        df = len(self.postings.get(term, ()))
+        if df == 0:
+            return 0.0
+        n = len(self.ids)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def scores(self, query: str) -> dict[int, float]:
+        """BM25 score of every document that shares a term with the query (doc index -> score)."""
+        result: dict[int, float] = defaultdict(float)
+        for term in tokenize(query):
+            idf = self.idf(term)
+            for index, tf in self.postings.get(term, ()):
+                norm = self.k1 * (1.0 - self.b + self.b * self.lengths[index] / self.avg_length)
+                result[index] += idf * tf * (self.k1 + 1.0) / (tf + norm)
+        return result
+
+    def top(self, query: str, k: int = K) -> list[str]:
+        """Ids of the k best-scoring documents, best first (ties in index order)."""
+        scored = self.scores(query)
+        best = sorted(scored, key=lambda index: (-scored[index], index))[:k]
+        return [self.ids[index] for index in best]
+
+
+# ---------------------------------------------------------------------------------------------- benchmark
+
+
+def read_judgments(path: Path) -> dict[str, dict[str, int]]:
+    """query -> {docid: rating} from a `query,docid,rating` CSV, queries in file order."""
+    judged: dict[str, dict[str, int]] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            judged.setdefault(row["query"], {})[row["docid"].strip()] = int(row["rating"])
+    return judged
+
+
+def machine() -> str:
+    """Host name, CPU model, CPU count and Python version."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{platform.node()} | {cpu} | {count} CPUs | Python {platform.python_version()} ({platform.system()})"
+
+
+def _documents(uow: UnitOfWork) -> dict[str, str]:
+    """sku -> name, brand, category, subcategory, description and tags of every active product."""
+    from sqlalchemy import select
+
+    from store.models import Product
+
+    rows = uow.session.execute(select(Product.sku, Product.name, Product.brand, Product.category,
+                                      Product.subcategory, Product.description, Product.tags)
+                               .where(Product.active.is_(True)))
+    return {r.sku: " ".join([r.name, r.brand or "", r.category, r.subcategory or "", r.description or "",
+                             " ".join(r.tags or [])]) for r in rows}
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def run(data: Path) -> int:
+    """Import the catalog into a scratch database, run both systems on every judged query and print the figures."""
+    catalog_path, judgments_path = data / "catalog.jsonl", data / "judgments.csv"
+    missing = [p for p in (catalog_path, judgments_path) if not p.is_file()]
+    if missing:
+        print(f"bench-search: benchmark data not found ({', '.join(str(p) for p in missing)}); "
+              "nothing measured. Put search-icecat under ../shared/benchmarks or pass --data DIR.")
+        return 0
+    judged = read_judgments(judgments_path)
+
+    with tempfile.TemporaryDirectory(prefix="bench-search-") as scratch:
+        url = f"sqlite:///{Path(scratch) / 'bench.db'}"
+        os.environ["STORE_DATABASE_URL"] = url  # belt and braces: nothing may fall back to var/store.db
+        sys.path.insert(0, str(ROOT))
+        from store.catalog import catalog_vocabulary, import_catalog
+        from store.config import get_settings
+        from store.db import create_schema, get_engine, get_session_factory
+        from store.search import search, understand
+        from store.uow import UnitOfWork
+
+        get_settings.cache_clear()
+        engine = get_engine(url)
+        create_schema(engine)
+        factory = get_session_factory(url)
+        try:
+            started = time.perf_counter()
+            with UnitOfWork(factory) as uow:
+                summary = import_catalog(catalog_path, uow, progress=False)
+            import_seconds = time.perf_counter() - started
+
+            with UnitOfWork(factory) as uow:
+                docs = _documents(uow)
+                started = time.perf_counter()
+                bm25 = BM25(docs)
+                bm25_index_seconds = time.perf_counter() - started
+                vocabulary = catalog_vocabulary(uow)
+                search(understand("warm up", vocabulary), uow, log=False)  # first call loads the catalog caches
+
+                results: dict[str, dict[str, list[float]]] = {"store search": defaultdict(list),
+                                                               "plain BM25": defaultdict(list)}
+                for text_value, judgments in judged.items():
+                    query = understand(text_value, vocabulary)
+                    query = replace(query, limit=K, offset=0, in_stock_only=False)
+                    started = time.perf_counter()
+                    found = search(query, uow, log=False)
+                    elapsed = time.perf_counter() - started
+                    _score(results["store search"], [p.sku for p in found.products][:K], judgments, elapsed)
+
+                    started = time.perf_counter()
+                    ranked = bm25.top(text_value, K)
+                    elapsed = time.perf_counter() - started
+                    _score(results["plain BM25"], ranked, judgments, elapsed)
+        finally:
+            engine.dispose()
+
+    _report(results, judged, summary, len(docs), import_seconds, bm25_index_seconds, data)
+    return 0
+
+
+def _score(into: dict[str, list[float]], ranked: list[str], judgments: Mapping[str, int], seconds: float) -> None:
+    """Append one query's metrics and latency to a system's lists."""
+    into["ndcg"].append(ndcg_at_k(ranked, judgments, K))
+    into["p5"].append(precision_at_k(ranked, judgments, 5, RELEVANT))
+    into["mrr"].append(reciprocal_rank(ranked, judgments, RELEVANT, K))
+    into["ms"].append(seconds * 1000.0)
+
+
+def _report(results: Mapping[str, Mapping[str, list[float]]], judged: Mapping[str, Mapping[str, int]],
+            summary: ImportSummary, products: int, import_seconds: float, bm25_seconds: float, data: Path) -> None:
+    """Print the machine, the data, the relevance table, the store/BM25 ratios and latencies."""
+    no_gain = sum(1 for j in judged.values() if max(j.values(), default=0) <= 0)
+    no_relevant = sum(1 for j in judged.values() if max(j.values(), default=0) < RELEVANT)
+    print("search relevance benchmark (scripts/bench_search.py)")
+    print(f"machine:  {machine()}")
+    print(f"data:     {data}")
+    print(f"catalog:  {products} active products (imported {summary.imported}, rejected {len(summary.rejected)}) "
+          f"in {import_seconds:.1f} s into a scratch SQLite database; BM25 index built in {bm25_seconds:.1f} s")
+    print(f"queries:  {len(judged)} judged ({sum(len(j) for j in judged.values())} judgments); "
+          f"{no_gain} have no document rated > 0, {no_relevant} none rated >= {RELEVANT} (they score 0 for both)")
+    print(f"metrics:  mean over queries; NDCG@{K} gains 2^rating-1, log2 discount, ideal from all judged docs; "
+          f"relevant = rating >= {RELEVANT} (of 0-3) for P@5 and MRR@{K}; unjudged = 0")
+    print()
+    print(f"{'system':<14} {'NDCG@10':>8} {'P@5':>8} {'MRR':>8} {'p50 ms':>8} {'p95 ms':>8}")
+    means: dict[str, dict[str, float]] = {}
+    for system, figures in results.items():
+        means[system] = {name: _mean(values) for name, values in figures.items()}
+        print(f"{system:<14} {means[system]['ndcg']:8.3f} {means[system]['p5']:8.3f} {means[system]['mrr']:8.3f} "
+              f"{percentile(figures['ms'], 50):8.2f} {percentile(figures['ms'], 95):8.2f}")
+    store, base = means["store search"], means["plain BM25"]
+    ratios = [f"{store[m] / base[m]:.2f}" if base[m] else "n/a" for m in ("ndcg", "p5", "mrr")]
+    print(f"{'store / BM25':<14} {ratios[0]:>8} {ratios[1]:>8} {ratios[2]:>8}")
+    print()
+    print(f"latency: store search p50 {percentile(results['store search']['ms'], 50):.2f} ms, "
+          f"p95 {percentile(results['store search']['ms'], 95):.2f} ms per search() call (after one warm-up); "
+          f"plain BM25 in-memory p50 {percentile(results['plain BM25']['ms'], 50):.2f} ms, "
+          f"p95 {percentile(results['plain BM25']['ms'], 95):.2f} ms (reference only)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the arguments and run the benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                        help=f"folder holding catalog.jsonl and judgments.csv (default: {DEFAULT_DATA})")
+    args = parser.parse_args(argv)
+    return run(args.data)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
