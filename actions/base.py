@@ -56,6 +56,14 @@ def confirmation(value: Any, tracker: Tracker) -> bool | None:
     return None
 
 
+def checked_email(services: Any, value: Any, dispatcher: CollectingDispatcher) -> str | None:
+    """The email as the store keeps it, or None after telling the shopper it is not valid."""
+    email = services.checkout_email(value)
+    if email is None:
+        dispatcher.utter_message(response=names.UTTER_INVALID_EMAIL)
+    return email
+
+
 def latest_intent(tracker: Tracker) -> str | None:
     """The intent name of the latest user message."""
     intent = tracker.latest_message.get("intent") or {}

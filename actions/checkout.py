@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names
-from actions.base import Events, StoreAction, StoreFormValidation, confirmation, sender_id
+from actions.base import Events, StoreAction, StoreFormValidation, checked_email, confirmation, sender_id
 from actions.cart import cart_totals
 from actions.payloads import cart_payload, order_payload
 from store.errors import CartEmpty, InvalidCheckoutDetails, OutOfStock, UnknownProduct
@@ -61,10 +61,7 @@ class ValidateCheckoutForm(StoreFormValidation):
 
     def validate_email(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> dict[str, Any]:
-        email = self.services.checkout_email(value)
-        if email is None:
-            dispatcher.utter_message(response=names.UTTER_INVALID_EMAIL)
-        return {names.SLOT_EMAIL: email}
+        return {names.SLOT_EMAIL: checked_email(self.services, value, dispatcher)}
 
     def validate_shipping_address(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from actions.base import (
     Events,
     StoreAction,
     StoreFormValidation,
+    checked_email,
     confirmation,
     entity_value,
     response_text,
@@ -92,10 +93,7 @@ class _OrderFormValidation(StoreFormValidation, ABC):
 
     def validate_order_email(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> dict[str, Any]:
-        email = self.services.checkout_email(value)
-        if email is None:
-            dispatcher.utter_message(response=names.UTTER_INVALID_EMAIL)
-        return {names.SLOT_ORDER_EMAIL: email}
+        return {names.SLOT_ORDER_EMAIL: checked_email(self.services, value, dispatcher)}
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> Events:
