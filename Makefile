@@ -16,7 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install db train run test test-stories eval-nlu import-catalog lint clean bench-search
+.PHONY: help install db train retrain run test test-stories eval-nlu import-catalog lint clean bench-search
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -37,7 +37,12 @@ var/store.db: $(VENV)/.installed
 
 db: var/store.db ## build the sample store (SQLite under var/) if it does not exist
 
-train: install ## rasa train (skipped by Rasa when nothing changed)
+train: install ## rasa train, unless the latest model in models/ already matches the data
+	@if ls models/*.tar.gz >/dev/null 2>&1 && $(RASA) train --dry-run --quiet >/dev/null 2>&1; then \
+	  echo "The latest model matches the data: not retraining (make retrain forces it)"; \
+	else $(RASA) train --quiet; fi
+
+retrain: install ## rasa train, always
 	$(RASA) train --quiet
 
 run: install db train ## start the action server, the Rasa server (REST, socket.io) and the web chat page

@@ -380,6 +380,13 @@ class ValidateCartItemForm(_PendingProductMixin, StoreFormValidation):
             required.append(names.SLOT_ITEM_SIZE)
         return required
 
+    @staticmethod
+    def _other_answer(tracker: Tracker, slot: str, value: Any, options: list[str]) -> str | None:
+        """The option of the other (still unanswered) variant slot that `value` names, if any."""
+        if tracker.get_slot(slot) is not None and match_option(tracker.get_slot(slot), options):
+            return None
+        return match_option(value, options) if len(options) > 1 else None
+
     def validate_item_color(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> dict[str, Any]:
         product = self.pending_product(tracker)
@@ -388,6 +395,9 @@ class ValidateCartItemForm(_PendingProductMixin, StoreFormValidation):
         options = color_options(product, chosen(tracker, names.SLOT_ITEM_SIZE, product.sizes))
         match = match_option(value, options)
         if match is None:
+            size = self._other_answer(tracker, names.SLOT_ITEM_SIZE, value, size_options(product))
+            if size is not None:  # a size given while the colour was asked: keep it, ask the colour again
+                return {names.SLOT_ITEM_COLOR: None, names.SLOT_ITEM_SIZE: size}
             dispatcher.utter_message(response=names.UTTER_INVALID_VARIANT_OPTION, options=", ".join(options))
         return {names.SLOT_ITEM_COLOR: match}
 
@@ -399,6 +409,9 @@ class ValidateCartItemForm(_PendingProductMixin, StoreFormValidation):
         options = size_options(product, chosen(tracker, names.SLOT_ITEM_COLOR, color_options(product)))
         match = match_option(value, options)
         if match is None:
+            color = self._other_answer(tracker, names.SLOT_ITEM_COLOR, value, color_options(product))
+            if color is not None:  # a colour given while the size was asked: keep it, ask the size again
+                return {names.SLOT_ITEM_SIZE: None, names.SLOT_ITEM_COLOR: color}
             dispatcher.utter_message(response=names.UTTER_INVALID_VARIANT_OPTION, options=", ".join(options))
         return {names.SLOT_ITEM_SIZE: match}
 

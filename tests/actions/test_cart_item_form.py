@@ -107,3 +107,19 @@ async def test_ask_colour_buttons_set_the_colour_entity(services: StoreServices,
     assert payloads == ['/inform{"color": "black"}', '/inform{"color": "white"}']
     assert json.loads(payloads[0][len("/inform"):]) == {"color": "black"}
     assert events == []
+
+
+async def test_a_size_given_when_the_colour_is_asked_is_kept(services: StoreServices, catalog: dict) -> None:
+    tracker = tracker_for("RUN-1", to_validate={names.SLOT_ITEM_COLOR: "9"}, requested=names.SLOT_ITEM_COLOR)
+    events, dispatcher = await run(ValidateCartItemForm(services), tracker)
+    assert dispatcher.messages == []
+    assert SlotSet(names.SLOT_ITEM_SIZE, "9") in events
+    assert events[-1] == SlotSet(names.SLOT_REQUESTED, names.SLOT_ITEM_COLOR)
+
+
+async def test_a_colour_given_when_the_size_is_asked_is_kept(services: StoreServices, catalog: dict) -> None:
+    tracker = tracker_for("RUN-1", to_validate={names.SLOT_ITEM_SIZE: "Blue"}, requested=names.SLOT_ITEM_SIZE)
+    events, dispatcher = await run(ValidateCartItemForm(services), tracker)
+    assert dispatcher.messages == []
+    assert SlotSet(names.SLOT_ITEM_COLOR, "blue") in events
+    assert events[-1] == SlotSet(names.SLOT_REQUESTED, names.SLOT_ITEM_SIZE)
