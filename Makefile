@@ -52,7 +52,7 @@ test: install ## every test: lint, pytest, rasa data validate, train once, test 
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q -m "not e2e"
 	$(RASA) data validate --quiet
-	$(RASA) train --quiet
+	$(MAKE) --no-print-directory train
 	$(MAKE) --no-print-directory test-stories
 	$(PY) -m pytest -q -m e2e
 
