@@ -383,9 +383,11 @@ class ValidateCartItemForm(_PendingProductMixin, StoreFormValidation):
     @staticmethod
     def _other_answer(tracker: Tracker, slot: str, value: Any, options: list[str]) -> str | None:
         """The option of the other (still unanswered) variant slot that `value` names, if any."""
-        if tracker.get_slot(slot) is not None and match_option(tracker.get_slot(slot), options):
-            return None
-        return match_option(value, options) if len(options) > 1 else None
+        answer = match_option(value, options) if len(options) > 1 else None
+        current = match_option(tracker.get_slot(slot), options) if tracker.get_slot(slot) is not None else None
+        if answer is None or (current is not None and current != answer):
+            return None  # not an answer to the other question, or that question already has another answer
+        return answer
 
     def validate_item_color(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> dict[str, Any]:

@@ -123,3 +123,11 @@ async def test_a_colour_given_when_the_size_is_asked_is_kept(services: StoreServ
     assert dispatcher.messages == []
     assert SlotSet(names.SLOT_ITEM_COLOR, "blue") in events
     assert events[-1] == SlotSet(names.SLOT_REQUESTED, names.SLOT_ITEM_SIZE)
+
+
+async def test_a_size_already_taken_from_the_entity_is_not_called_an_invalid_colour(services: StoreServices,
+                                                                                    catalog: dict) -> None:
+    tracker = tracker_for("RUN-1", {names.SLOT_ITEM_SIZE: "9"}, {names.SLOT_ITEM_COLOR: "9"}, names.SLOT_ITEM_COLOR)
+    events, dispatcher = await run(ValidateCartItemForm(services), tracker)
+    assert dispatcher.messages == []
+    assert SlotSet(names.SLOT_ITEM_COLOR, None) in events
