@@ -418,6 +418,12 @@ class ValidateCartItemForm(_PendingProductMixin, StoreFormValidation):
         return {names.SLOT_ITEM_SIZE: match}
 
 
+def ask_option(dispatcher: CollectingDispatcher, response: str, entity: str, options: list[str]) -> Events:
+    """Ask the form's question with the in-stock options listed and offered as buttons."""
+    dispatcher.utter_message(response=response, options=", ".join(options), buttons=option_buttons(entity, options))
+    return []
+
+
 class ActionAskItemColor(_PendingProductMixin, StoreAction):
     """utter_ask_item_color with the colours in stock as buttons."""
 
@@ -427,9 +433,7 @@ class ActionAskItemColor(_PendingProductMixin, StoreAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         product = self.pending_product(tracker)
         options = color_options(product, chosen(tracker, names.SLOT_ITEM_SIZE, product.sizes)) if product else []
-        dispatcher.utter_message(response=names.UTTER_ASK_ITEM_COLOR, options=", ".join(options),
-                                 buttons=option_buttons(names.ENT_COLOR, options))
-        return []
+        return ask_option(dispatcher, names.UTTER_ASK_ITEM_COLOR, names.ENT_COLOR, options)
 
 
 class ActionAskItemSize(_PendingProductMixin, StoreAction):
@@ -441,6 +445,4 @@ class ActionAskItemSize(_PendingProductMixin, StoreAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         product = self.pending_product(tracker)
         options = size_options(product, chosen(tracker, names.SLOT_ITEM_COLOR, product.colors)) if product else []
-        dispatcher.utter_message(response=names.UTTER_ASK_ITEM_SIZE, options=", ".join(options),
-                                 buttons=option_buttons(names.ENT_SIZE, options))
-        return []
+        return ask_option(dispatcher, names.UTTER_ASK_ITEM_SIZE, names.ENT_SIZE, options)
