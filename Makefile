@@ -40,10 +40,10 @@ db: var/store.db ## build the sample store (SQLite under var/) if it does not ex
 train: install ## rasa train, unless the latest model in models/ already matches the data
 	@if ls models/*.tar.gz >/dev/null 2>&1 && $(RASA) train --dry-run --quiet >/dev/null 2>&1; then \
 	  echo "The latest model matches the data: not retraining (make retrain forces it)"; \
-	else $(RASA) train --quiet; fi
+	else start=$$(date +%s); $(RASA) train --quiet && echo "Trained in $$(( $$(date +%s) - start )) s on $$(nproc) cores"; fi
 
 retrain: install ## rasa train, always
-	$(RASA) train --quiet
+	@start=$$(date +%s); $(RASA) train --quiet && echo "Trained in $$(( $$(date +%s) - start )) s on $$(nproc) cores"
 
 run: install db train ## start the action server, the Rasa server (REST, socket.io) and the web chat page
 	@scripts/run.sh
@@ -59,9 +59,13 @@ test: install ## every test: lint, pytest, rasa data validate, train once, test 
 test-stories: install ## rasa test on the test stories with --fail-on-prediction-errors (needs a model)
 	$(RASA) test core --stories tests/stories --fail-on-prediction-errors --out results/core --quiet
 
-eval-nlu: install ## NLU figures on the held-out split tests/nlu (needs a model)
-	$(RASA) test nlu --nlu tests/nlu --out results/nlu --quiet
-	$(PY) scripts/nlu_report.py results/nlu
+eval-nlu: install ## NLU table: held-out tests/nlu, Bitext, CLINC150 out-of-scope, fallback sweep (trains if no model)
+	@ls models/*.tar.gz >/dev/null 2>&1 || $(MAKE) --no-print-directory train
+	@started=$$(date +%s); model=$$(ls -t models/*.tar.gz | head -n 1); \
+	  rm -f results/nlu/*_report.json results/nlu/intent_confusion_matrix.png; \
+	  echo "$(RASA) test nlu --model $$model --nlu tests/nlu --out results/nlu --quiet"; \
+	  $(RASA) test nlu --model "$$model" --nlu tests/nlu --out results/nlu --quiet && \
+	  $(PY) scripts/eval_nlu.py --model "$$model" --results results/nlu --started "$$started"
 
 import-catalog: install ## import CATALOG=path (JSONL or CSV) and regenerate data/lookups
 	@test -n "$(CATALOG)" || { echo "usage: make import-catalog CATALOG=path/to/catalog.jsonl"; exit 2; }

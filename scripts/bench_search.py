@@ -6,6 +6,8 @@ The catalog is imported into a scratch SQLite database in a temporary directory;
 Metrics (averaged over every judged query, unjudged documents rated 0): NDCG@10 with gains 2^rating - 1 and a
 log2 discount, the ideal ranking built from all judged documents of the query; P@5 and MRR@10 with
 "relevant" meaning rating >= RELEVANT. Queries with no judged document above 0 score 0 for every system.
+The figures are also printed for two halves of the queries (sorted by text, even and odd positions), so that a
+reader can see whether a gain holds on both or comes from a few queries.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import argparse
 import csv
 import math
 import os
-import platform
 import re
 import sys
 import tempfile
@@ -139,18 +140,10 @@ def read_judgments(path: Path) -> dict[str, dict[str, int]]:
     return judged
 
 
-def machine() -> str:
-    """Host name, CPU model, CPU count and Python version."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{platform.node()} | {cpu} | {count} CPUs | Python {platform.python_version()} ({platform.system()})"
+def halves(queries: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The queries sorted by text, split into even and odd positions (1st, 3rd, ... and 2nd, 4th, ...)."""
+    ordered = sorted(queries)
+    return ordered[0::2], ordered[1::2]
 
 
 def _documents(uow: UnitOfWork) -> dict[str, str]:
@@ -208,20 +201,21 @@ def run(data: Path) -> int:
                 vocabulary = catalog_vocabulary(uow)
                 search(understand("warm up", vocabulary), uow, log=False)  # first call loads the catalog caches
 
-                results: dict[str, dict[str, list[float]]] = {"store search": defaultdict(list),
-                                                               "plain BM25": defaultdict(list)}
+                results: dict[str, dict[str, dict[str, float]]] = {"store search": defaultdict(dict),
+                                                                   "plain BM25": defaultdict(dict)}
                 for text_value, judgments in judged.items():
                     query = understand(text_value, vocabulary)
                     query = replace(query, limit=K, offset=0, in_stock_only=False)
                     started = time.perf_counter()
                     found = search(query, uow, log=False)
                     elapsed = time.perf_counter() - started
-                    _score(results["store search"], [p.sku for p in found.products][:K], judgments, elapsed)
+                    _score(results["store search"], text_value, [p.sku for p in found.products][:K], judgments,
+                           elapsed)
 
                     started = time.perf_counter()
                     ranked = bm25.top(text_value, K)
                     elapsed = time.perf_counter() - started
-                    _score(results["plain BM25"], ranked, judgments, elapsed)
+                    _score(results["plain BM25"], text_value, ranked, judgments, elapsed)
         finally:
             engine.dispose()
 
@@ -229,21 +223,35 @@ def run(data: Path) -> int:
     return 0
 
 
-def _score(into: dict[str, list[float]], ranked: list[str], judgments: Mapping[str, int], seconds: float) -> None:
-    """Append one query's metrics and latency to a system's lists."""
-    into["ndcg"].append(ndcg_at_k(ranked, judgments, K))
-    into["p5"].append(precision_at_k(ranked, judgments, 5, RELEVANT))
-    into["mrr"].append(reciprocal_rank(ranked, judgments, RELEVANT, K))
-    into["ms"].append(seconds * 1000.0)
+def _score(into: dict[str, dict[str, float]], query: str, ranked: list[str], judgments: Mapping[str, int],
+           seconds: float) -> None:
+    """Record one query's metrics and latency for a system (metric -> query -> value)."""
+    into["ndcg"][query] = ndcg_at_k(ranked, judgments, K)
+    into["p5"][query] = precision_at_k(ranked, judgments, 5, RELEVANT)
+    into["mrr"][query] = reciprocal_rank(ranked, judgments, RELEVANT, K)
+    into["ms"][query] = seconds * 1000.0
 
 
-def _report(results: Mapping[str, Mapping[str, list[float]]], judged: Mapping[str, Mapping[str, int]],
+def _table(title: str, results: Mapping[str, Mapping[str, Mapping[str, float]]], queries: Sequence[str]) -> None:
+    """NDCG@10, P@5 and MRR of each system over `queries`, and the store / BM25 ratios."""
+    print(f"{title} ({len(queries)} queries)")
+    print(f"  {'system':<14} {'NDCG@10':>8} {'P@5':>8} {'MRR':>8}")
+    means = {system: {m: _mean([figures[m][q] for q in queries]) for m in ("ndcg", "p5", "mrr")}
+             for system, figures in results.items()}
+    for system, mean in means.items():
+        print(f"  {system:<14} {mean['ndcg']:8.3f} {mean['p5']:8.3f} {mean['mrr']:8.3f}")
+    store, base = means["store search"], means["plain BM25"]
+    ratios = [f"{store[m] / base[m]:.2f}" if base[m] else "n/a" for m in ("ndcg", "p5", "mrr")]
+    print(f"  {'store / BM25':<14} {ratios[0]:>8} {ratios[1]:>8} {ratios[2]:>8}")
+
+
+def _report(results: Mapping[str, Mapping[str, Mapping[str, float]]], judged: Mapping[str, Mapping[str, int]],
             summary: ImportSummary, products: int, import_seconds: float, bm25_seconds: float, data: Path) -> None:
-    """Print the machine, the data, the relevance table, the store/BM25 ratios and latencies."""
+    """Print the machine, the data, the relevance tables (all queries and both halves) and the latencies."""
     no_gain = sum(1 for j in judged.values() if max(j.values(), default=0) <= 0)
     no_relevant = sum(1 for j in judged.values() if max(j.values(), default=0) < RELEVANT)
     print("search relevance benchmark (scripts/bench_search.py)")
-    print(f"machine:  {machine()}")
+    print(f"machine:  {_machine()}")
     print(f"data:     {data}")
     print(f"catalog:  {products} active products (imported {summary.imported}, rejected {len(summary.rejected)}) "
           f"in {import_seconds:.1f} s into a scratch SQLite database; BM25 index built in {bm25_seconds:.1f} s")
@@ -252,20 +260,16 @@ def _report(results: Mapping[str, Mapping[str, list[float]]], judged: Mapping[st
     print(f"metrics:  mean over queries; NDCG@{K} gains 2^rating-1, log2 discount, ideal from all judged docs; "
           f"relevant = rating >= {RELEVANT} (of 0-3) for P@5 and MRR@{K}; unjudged = 0")
     print()
-    print(f"{'system':<14} {'NDCG@10':>8} {'P@5':>8} {'MRR':>8} {'p50 ms':>8} {'p95 ms':>8}")
-    means: dict[str, dict[str, float]] = {}
-    for system, figures in results.items():
-        means[system] = {name: _mean(values) for name, values in figures.items()}
-        print(f"{system:<14} {means[system]['ndcg']:8.3f} {means[system]['p5']:8.3f} {means[system]['mrr']:8.3f} "
-              f"{percentile(figures['ms'], 50):8.2f} {percentile(figures['ms'], 95):8.2f}")
-    store, base = means["store search"], means["plain BM25"]
-    ratios = [f"{store[m] / base[m]:.2f}" if base[m] else "n/a" for m in ("ndcg", "p5", "mrr")]
-    print(f"{'store / BM25':<14} {ratios[0]:>8} {ratios[1]:>8} {ratios[2]:>8}")
+    first, second = halves(judged)
+    _table("all queries", results, list(judged))
+    _table("half A: queries sorted by text, 1st, 3rd, 5th ...", results, first)
+    _table("half B: queries sorted by text, 2nd, 4th, 6th ...", results, second)
     print()
-    print(f"latency: store search p50 {percentile(results['store search']['ms'], 50):.2f} ms, "
-          f"p95 {percentile(results['store search']['ms'], 95):.2f} ms per search() call (after one warm-up); "
-          f"plain BM25 in-memory p50 {percentile(results['plain BM25']['ms'], 50):.2f} ms, "
-          f"p95 {percentile(results['plain BM25']['ms'], 95):.2f} ms (reference only)")
+    store_ms = list(results["store search"]["ms"].values())
+    bm25_ms = list(results["plain BM25"]["ms"].values())
+    print(f"latency: store search p50 {percentile(store_ms, 50):.2f} ms, p95 {percentile(store_ms, 95):.2f} ms "
+          f"per search() call (after one warm-up); plain BM25 in-memory p50 {percentile(bm25_ms, 50):.2f} ms, "
+          f"p95 {percentile(bm25_ms, 95):.2f} ms (reference only)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -277,5 +281,14 @@ def main(argv: list[str] | None = None) -> int:
     return run(args.data)
 
 
+def _machine() -> str:
+    """scripts/machine_info.py, found beside this script when it runs as a script."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from machine_info import machine
+
+    return machine()
+
+
 if __name__ == "__main__":
     sys.exit(main())
+

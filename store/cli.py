@@ -42,18 +42,19 @@ def _lookups_dir(args: argparse.Namespace) -> Path:
 
 def _write_lookups(uow_factory: Callable[[], UnitOfWork], out_dir: Path) -> None:
     from store.catalog import catalog_vocabulary
-    from store.lookups import write_training_lookups
+    from store.lookups import price_bands, write_training_lookups
 
     with uow_factory() as uow:
         vocabulary = catalog_vocabulary(uow)
+        bands = price_bands(uow)
     try:
-        paths = write_training_lookups(vocabulary, out_dir)
+        paths = write_training_lookups(vocabulary, out_dir, bands)
     except OSError as exc:
         raise CommandError(f"cannot write the lookup tables in {out_dir}: {exc.strerror or exc}") from None
-    for path in paths:
-        print(f"Lookup tables written: {path} ({len(vocabulary.brands)} brands, "
-              f"{len(vocabulary.categories) + len(vocabulary.subcategories)} categories, "
-              f"{len(vocabulary.colors)} colours, {len(vocabulary.sizes)} sizes)")
+    print(f"NLU catalog files written: {', '.join(str(path) for path in paths)} ({len(vocabulary.brands)} brands, "
+          f"{len(vocabulary.categories) + len(vocabulary.subcategories)} categories, "
+          f"{len(vocabulary.colors)} colours, {len(vocabulary.sizes)} sizes, "
+          f"{len(vocabulary.product_names)} product names)")
 
 
 def print_summary(summary: ImportSummary) -> None:

@@ -1,476 +1,85 @@
-"""Catalog search: shopper text -> filters (`understand`), the search itself, refinements and slot round-trips."""
+"""Catalog search: candidates from the database (SQLite FTS5, ILIKE elsewhere), ranking, alternatives.
+
+Shopper text becomes a `SearchQuery` in `store.query_understanding`; refinements, slot round-trips and
+descriptions live in `store.search_query`; the ranking itself in `store.ranking`. Their public names are
+importable from here too.
+
+Relevance (the default sort): products holding every word asked for come first, then products holding the
+main word (the last one, usually the kind of product) or the rarest one, so that a query with one unknown
+word still finds something. A kind of product the catalog files loosely (few of the products that name it
+are filed under it) is used as words to rank by rather than as a filter. The ranking (store.ranking) is
+BM25F over the candidates' fields, with plurals folded, exact forms, accessories and duplicate names weighed.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
 import threading
-import unicodedata
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import Float, Integer, Text, and_, bindparam, case, cast, column, exists, func, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from store.catalog import Vocabulary, ensure_search_index, size_sort_key
-from store.config import get_settings
 from store.db import FTS_TABLE
 from store.models import Product, SearchLog, Variant
-from store.money import CENT, format_money, to_money
 from store.products import to_summary
+from store.query_understanding import (
+    COLOR_ALIASES,
+    STOP_WORDS,
+    VocabularyIndex,
+    build_index,
+    closest_spelling,
+    compact,
+    find_prices,
+    fold,
+    phrase_forms,
+    plural,
+    singular,
+    understand,
+)
+from store.ranking import FIELD_WEIGHTS, Candidate, bm25f, field_words, idf, kind_heads, kind_phrases, rerank
+from store.search_query import MAX_LIMIT, SORTS, describe, query_from_dict, query_to_dict, refine
 from store.types import ProductSummary, SearchQuery, SearchResult
 from store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-SORTS = ("relevance", "price_asc", "price_desc", "rating")
-MAX_LIMIT = 50
 ALTERNATIVES = 3
 RELAX_ORDER = ("size", "color", "price", "brand", "text")
-# bm25 weights in the column order of products_fts: name, brand, category, subcategory, tags, description.
-FTS_WEIGHTS = (10.0, 6.0, 3.0, 4.0, 2.0, 1.0)
-LIKE_WEIGHTS = {"name": 10, "brand": 6, "subcategory": 4, "category": 3, "tags": 2, "description": 1}
-FUZZY_CUTOFF = 84
-
-STOP_WORDS = frozenset(
-    """a about all also am an and any anything are as at available be buy buying can could do does for
-    get give got have having hello hey hi how i i'd id ill im i'm in is it item items its just like
-    looking look me mine my need needs of on one ones or our pair pairs please product products search
-    searching see sell sells selling shop show some something store stuff that the them there these
-    thing things this those to u us want wanted wanting we what whats which with would you your yours
-    find finding interested let lets kind kinds sort type types thanks thank maybe really very
-    price priced prices cost costs costing dollars dollar bucks buck usd eur euro euros gbp pounds quid
-    carry stock instock offer offering options option choose recommend recommendation suggest
-    has had lot lots good great nice decent works work working preferably ideally prefer something somewhat
-    perhaps much many more less than quite too so if then else also but only either neither other another
-    should will shall may might must been being was were""".split()
-)
-SORT_CUES = {
-    "price_asc": ("cheapest", "cheap", "cheaper", "affordable", "inexpensive", "budget", "lowest price", "low cost",
-                  "low price"),
-    "price_desc": ("most expensive", "priciest", "premium", "luxury", "high end", "highest price"),
-    "rating": ("best rated", "top rated", "highest rated", "best reviewed", "best", "most popular", "popular"),
-}
-# Colours understood even when the catalog has none of them (so "red" can be relaxed instead of searched as text).
-COMMON_COLORS = frozenset(
-    "black white red blue green yellow orange purple pink brown grey gray beige navy silver gold burgundy".split()
-)
-_COLOR_ALIASES = {"grey": ("gray",), "gray": ("grey",)}
-_LETTER_SIZES = {"xxxs", "xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl", "4xl", "5xl"}
-_UNCOUNTABLE = frozenset(
-    """apparel audio beauty bedding care clothing decor electronics equipment fitness footwear furniture garden
-    gear haircare hardware health jewellery jewelry kitchen lighting luggage makeup news outdoors skincare software
-    sports stationery""".split()
-)
-_COMPANY_SUFFIXES = {"com", "inc", "ltd", "llc", "co", "gmbh", "corp"}
-_SIZE_WORDS = {"small": "S", "medium": "M", "large": "L", "extra small": "XS", "extra large": "XL",
-               "x small": "XS", "x large": "XL", "xsmall": "XS", "xlarge": "XL", "one size": "One Size"}
+# Field weights in the column order of products_fts: name, brand, category, subcategory, tags, description.
+FTS_WEIGHTS = FIELD_WEIGHTS
+LIKE_WEIGHTS = {"name": 3, "brand": 1, "subcategory": 1, "category": 1, "tags": 1, "description": 1}
+# How many candidates of each retrieval (all words; the main or rarest word) the ranking re-orders.
+RERANK_POOL = 50
+# When fewer products than this hold every word, products holding the main or the rarest word follow them.
+FILL_BELOW = 10
+# A kind of product is a filter when at least this share of the products naming it are filed under it.
+SURE_KIND_SHARE = 0.5
 
 
-# ---------------------------------------------------------------------------------------------- words
-
-
-def fold(value: str) -> str:
-    """Lower-case, accents removed, '&' spelled 'and', apostrophes dropped, other punctuation as spaces."""
-    if not value.isascii():
-        value = unicodedata.normalize("NFKD", value)
-        value = "".join(ch for ch in value if not unicodedata.combining(ch))
-    value = value.casefold()
-    value = value.replace("&", " and ").replace("'", "").replace("\u2019", "")
-    return " ".join(re.sub(r"[^\w]+|_", " ", value).split())
-
-
-def singular(word: str) -> str:
-    """A plain English singular of a lower-case word ('batteries' -> 'battery'); unchanged when unsure."""
-    if word in _UNCOUNTABLE or len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("ves") and len(word) > 4:
-        return word[:-3] + ("fe" if word.endswith("ives") else "f")
-    if word.endswith(("ches", "shes", "xes", "zes", "sses")):
-        return word[:-2]
-    return word[:-1]
-
-
-def plural(word: str) -> str:
-    """A plain English plural of a lower-case word ('battery' -> 'batteries'); unchanged when unsure."""
-    if word in _UNCOUNTABLE or len(word) <= 2 or word.endswith(("s", "ing", "wear", "ware")) or not word.isalpha():
-        return word
-    if word.endswith("y") and word[-2] not in "aeiou":
-        return word[:-1] + "ies"
-    if word.endswith(("ch", "sh", "x", "z")):
-        return word + "es"
-    if word.endswith("fe"):
-        return word[:-2] + "ves"
-    return word + "s"
-
-
-def phrase_forms(phrase: str) -> set[str]:
-    """Folded spellings of a phrase a shopper may use: itself, its last word singular and plural."""
-    words = fold(phrase).split()
-    if not words:
-        return set()
-    head, last = words[:-1], words[-1]
-    return {" ".join(head + [form]) for form in (last, singular(last), plural(last))}
-
-
-def _compact(key: str) -> str:
-    return key.replace(" ", "")
-
-
-# ---------------------------------------------------------------------------------------------- vocabulary index
-
-
-@dataclass
-class _Index:
-    """Folded forms of the vocabulary, for matching shopper words."""
-
-    categories: dict[str, tuple[str, str]] = field(default_factory=dict)  # form -> (field, display)
-    brands: dict[str, str] = field(default_factory=dict)
-    colors: dict[str, str] = field(default_factory=dict)
-    sizes: dict[str, str] = field(default_factory=dict)
-    compact_categories: dict[str, tuple[str, str]] = field(default_factory=dict)
-    compact_brands: dict[str, str] = field(default_factory=dict)
-    category_keys: list[str] = field(default_factory=list)
-    brand_keys: list[str] = field(default_factory=list)
-    longest: int = 1
-
-
-def _build_index(vocabulary: Vocabulary) -> _Index:
-    index = _Index()
-    for field_name, values in (("subcategory", vocabulary.subcategories), ("category", vocabulary.categories)):
-        for value in values:  # categories last: a word that is both is taken as the category
-            for form in phrase_forms(value):
-                index.categories[form] = (field_name, value)
-                index.compact_categories[_compact(form)] = (field_name, value)
-    for value in vocabulary.brands:
-        key = fold(value)
-        words = key.split()
-        keys = [key] + ([" ".join(words[:-1])] if len(words) > 1 and words[-1] in _COMPANY_SUFFIXES else [])
-        for form in filter(None, keys):
-            index.brands.setdefault(form, value)
-            index.compact_brands.setdefault(_compact(form), value)
-    for value in vocabulary.colors:
-        key = fold(value)
-        if key:
-            index.colors.setdefault(key, value)
-            for alias in _COLOR_ALIASES.get(key, ()):
-                index.colors.setdefault(alias, value)
-    for value in vocabulary.sizes:
-        key = fold(value)
-        if key:
-            index.sizes.setdefault(key, value)
-    index.category_keys = list(index.categories)
-    index.brand_keys = list(index.brands)
-    keys = list(index.categories) + list(index.brands) + list(index.colors)
-    index.longest = max([len(k.split()) for k in keys] + [1])
-    return index
-
-
-_INDEX_CACHE: dict[int, tuple[Vocabulary, _Index]] = {}
-
-
-_CACHE_LOCK = threading.Lock()
-
-
-def _index_for(vocabulary: Vocabulary) -> _Index:
-    with _CACHE_LOCK:
-        cached = _INDEX_CACHE.get(id(vocabulary))
-    if cached is not None and cached[0] is vocabulary:
-        return cached[1]
-    index = _build_index(vocabulary)
-    with _CACHE_LOCK:
-        if len(_INDEX_CACHE) >= 8:
-            _INDEX_CACHE.pop(next(iter(_INDEX_CACHE)))
-        _INDEX_CACHE[id(vocabulary)] = (vocabulary, index)
-    return index
-
-
-def _fuzzy(key: str, choices: list[str]) -> str | None:
-    """The closest choice to `key` (same first two letters, score >= FUZZY_CUTOFF), or None."""
-    if len(_compact(key)) < 4:
-        return None
-    words = key.split()
-    for choice, _score, _ in process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
-                                             limit=5):
-        if choice[:2] != key[:2]:
-            continue
-        if _same_words(words, choice.split()):
-            return choice
-    return None
-
-
-def _same_words(said: list[str], known: list[str]) -> bool:
-    """Word by word: equal, or (4 letters or more) the same first two letters and a close spelling."""
-    if len(said) != len(known):
-        return False
-    for a, b in zip(said, known, strict=True):
-        if a == b:
-            continue
-        if len(a) < 4 or a[:2] != b[:2] or fuzz.ratio(a, b) < FUZZY_CUTOFF:
-            return False
-    return True
-
-
-# ---------------------------------------------------------------------------------------------- understand
-
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?(?:k\b)?"
-_PRE = r"(?:[$€£]\s*|(?:usd|eur|gbp)\s+)?"
-_POST = r"(?:\s*(?:dollars?|bucks?|usd|eur|euros?|pounds?|gbp|quid|€|\$)\b)?"
-_AMOUNT = rf"{_PRE}(?P<{{name}}>{_NUM}){_POST}"
-
-
-def _amount(name: str) -> str:
-    return _AMOUNT.replace("{name}", name)
-
-
-_PRICE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("range", re.compile(rf"\bbetween\s+{_amount('a')}\s*(?:and|-|–|—|to)\s*{_amount('b')}")),
-    ("range", re.compile(rf"(?:\b(?:from|priced|costing|for)\s+)?(?P<pre>[$€£])?\s*(?P<a>{_NUM})\s*(?:dollars?|bucks?)?"
-                         rf"\s*(?:-|–|—|\bto\b)\s*{_amount('b')}")),
-    ("max", re.compile(r"(?:\b(?:under|below|less than|cheaper than|lower than|up to|upto|max|maximum|at most|"
-                       r"no more than|not more than|not over|within|budget of|budget is|budget|tops|"
-                       rf"no higher than)\b|<=?)\s*(?:of\s+)?{_amount('a')}")),
-    ("max", re.compile(rf"{_amount('a')}\s*(?:or less|or under|or below|or cheaper|and under|and below|max\b|"
-                       r"maximum\b|tops\b|at most\b)")),
-    ("min", re.compile(r"(?:\b(?:over|above|more than|greater than|higher than|at least|min|minimum|starting at|"
-                       rf"starting from|from|upwards of|no less than)\b|>=?)\s*{_amount('a')}")),
-    ("min", re.compile(rf"{_amount('a')}\s*(?:or more|and up|and above|and over|plus\b|\+)")),
-    ("around", re.compile(rf"\b(?:around|about|approximately|approx|roughly|~)\s*{_amount('a')}")),
-    ("max", re.compile(rf"(?:[$€£]\s*(?P<a>{_NUM})|\b(?P<a2>{_NUM})\s*(?:dollars?|bucks?|usd|eur|euros?|quid)\b)")),
-]
-_SIZE_PATTERN = re.compile(
-    r"\b(?:in\s+)?(?:a\s+)?(?:size|sz|sized)\b\s*[:#]?\s*"
-    r"(?P<v>extra[\s-]?(?:small|large)|x[\s-](?:small|large)|one size|\d+(?:[.,]\d+)?|[a-z0-9]{1,6})\b"
-)
-_IN_SIZE_PATTERN = re.compile(r"\bin\s+(?P<v>extra[\s-]?(?:small|large)|x[\s-](?:small|large)|small|medium|large|"
-                              r"xxxs|xxs|xs|xl|xxl|xxxl|[2-5]xl)\b")
-_QUANTITY_PATTERN = re.compile(r"\b\d+\s+(?:pairs?|pieces?|pcs|units?|of)\b")
-
-
-def _money_value(raw: str) -> Decimal | None:
-    thousands = raw.endswith("k")
-    raw = raw.rstrip("k").replace(",", "")
-    try:
-        value = Decimal(raw) * (1000 if thousands else 1)
-    except ArithmeticError:
-        return None
-    return to_money(value) if value.is_finite() else None
-
-
-def _find_prices(text_value: str) -> tuple[Decimal | None, Decimal | None, list[tuple[int, int]]]:
-    price_min = price_max = None
-    spans: list[tuple[int, int]] = []
-    for kind, pattern in _PRICE_PATTERNS:
-        for match in pattern.finditer(text_value):
-            if any(s < match.end() and match.start() < e for s, e in spans):
-                continue
-            groups = match.groupdict()
-            first = _money_value(groups.get("a") or groups.get("a2") or "")
-            if first is None:
-                continue
-            if kind == "range":
-                second = _money_value(groups["b"])
-                whole = match.group(0)
-                has_marker = (whole.lstrip().startswith(("between", "from", "priced", "costing", "for"))
-                              or any(m in whole for m in "$€£") or re.search(r"dollar|buck|usd|eur|quid", whole))
-                if second is None or not has_marker or price_min is not None or price_max is not None:
-                    continue
-                price_min, price_max = min(first, second), max(first, second)
-            elif kind == "max":
-                if price_max is not None:
-                    continue
-                price_max = first
-            elif kind == "min":
-                if price_min is not None:
-                    continue
-                price_min = first
-            else:  # around: 20 % either side
-                if price_min is not None or price_max is not None:
-                    continue
-                price_min = (first * Decimal("0.8")).quantize(CENT, rounding=ROUND_HALF_UP)
-                price_max = (first * Decimal("1.2")).quantize(CENT, rounding=ROUND_HALF_UP)
-            spans.append(match.span())
-    return price_min, price_max, spans
-
-
-def _size_display(raw: str, index: _Index) -> str | None:
-    """The catalog's spelling of a size said by the shopper, or a tidy version of it; None if not a size."""
-    key = fold(raw.replace(",", ".")) if re.fullmatch(r"\d+[.,]\d+", raw) else fold(raw)
-    key = key.replace(" ", "") if key.startswith(("extra", "x ")) else key
-    if re.fullmatch(r"\d+ \d+", key):  # fold turned 9.5 into '9 5'
-        key = key.replace(" ", ".")
-    if key in index.sizes:
-        return index.sizes[key]
-    number = re.fullmatch(r"(\d+)(?:\.(\d+))?", key)
-    if number:
-        value = Decimal(key)
-        tidy = str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
-        return index.sizes.get(tidy, tidy)
-    word = _SIZE_WORDS.get(key) or _SIZE_WORDS.get(key.replace("extra", "extra "))
-    if word:
-        return index.sizes.get(fold(word)) or index.sizes.get(key) or word
-    if key in _LETTER_SIZES:
-        return key.upper()
-    return None
-
-
-def _find_size(text_value: str, index: _Index) -> tuple[str | None, list[tuple[int, int]]]:
-    for pattern in (_SIZE_PATTERN, _IN_SIZE_PATTERN):
-        for match in pattern.finditer(text_value):
-            size = _size_display(match.group("v"), index)
-            if size is not None:
-                return size, [match.span()]
-    return None, []
-
-
-def _segments(text_value: str, spans: list[tuple[int, int]]) -> list[str | None]:
-    """Folded tokens of the text outside `spans`; None marks where a span was cut out."""
-    tokens: list[str | None] = []
-    position = 0
-    for start, end in sorted(spans):
-        tokens.extend(fold(text_value[position:start]).split())
-        tokens.append(None)
-        position = end
-    tokens.extend(fold(text_value[position:]).split())
-    return tokens
-
-
-@dataclass
-class _Found:
-    category: str | None = None
-    subcategory: str | None = None
-    brand: str | None = None
-    color: str | None = None
-    size: str | None = None
-    sort: str | None = None
-
-
-def _windows(tokens: list[str | None], used: list[bool], n: int) -> Iterable[tuple[int, str]]:
-    for start in range(len(tokens) - n + 1):
-        window = tokens[start:start + n]
-        if any(t is None for t in window) or any(used[start:start + n]):
-            continue
-        yield start, " ".join(window)  # type: ignore[arg-type]
-
-
-def _take(found: _Found, kind: str, value: object) -> bool:
-    if kind == "category":
-        field_name, display = value  # type: ignore[misc]
-        if getattr(found, field_name) is None:
-            setattr(found, field_name, display)
-            return True
-        return False
-    if getattr(found, kind) is None:
-        setattr(found, kind, value)
-        return True
-    return False
-
-
-def _match_vocabulary(tokens: list[str | None], used: list[bool], index: _Index, found: _Found) -> None:
-    """Colours, categories and brands said in the text, longest phrase first, exact before fuzzy."""
-    exact_tables = (("color", index.colors), ("category", index.categories), ("brand", index.brands))
-    for n in range(min(index.longest + 1, len(tokens)), 0, -1):
-        for start, key in list(_windows(tokens, used, n)):
-            if any(used[start:start + n]):
-                continue
-            for kind, table in exact_tables:
-                if key in table and _take(found, kind, table[key]):
-                    used[start:start + n] = [True] * n
-                    break
-            else:
-                compact = _compact(key)
-                for kind, table in (("category", index.compact_categories), ("brand", index.compact_brands)):
-                    if compact in table and _take(found, kind, table[compact]):
-                        used[start:start + n] = [True] * n
-                        break
-        for start, key in list(_windows(tokens, used, n)):
-            if any(used[start:start + n]):
-                continue
-            words = key.split()
-            if any(w in STOP_WORDS or w in COMMON_COLORS or not w.isalpha() for w in words):
-                continue
-            if (n == 1 and len(key) < 4) or any(len(w) < 3 for w in words):
-                continue
-            if found.category is None and found.subcategory is None:
-                choice = _fuzzy(key, index.category_keys)
-                if choice and _take(found, "category", index.categories[choice]):
-                    used[start:start + n] = [True] * n
-                    continue
-            if found.brand is None:
-                choice = _fuzzy(key, index.brand_keys)
-                if choice and _take(found, "brand", index.brands[choice]):
-                    used[start:start + n] = [True] * n
-
-
-def _match_cues(tokens: list[str | None], used: list[bool], index: _Index, found: _Found) -> None:
-    """Sort words ('cheapest', 'top rated'), lone letter sizes ('XL') and common colours not in the catalog."""
-    for n in (2, 1):
-        for start, key in list(_windows(tokens, used, n)):
-            for sort, cues in SORT_CUES.items():
-                if key in cues:
-                    found.sort = found.sort or sort
-                    used[start:start + n] = [True] * n
-                    break
-    for start, key in list(_windows(tokens, used, 1)):
-        if found.size is None and key in _LETTER_SIZES and len(key) >= 2:
-            found.size = index.sizes.get(key, key.upper())
-            used[start] = True
-        elif found.color is None and key in COMMON_COLORS:
-            found.color = key
-            used[start] = True
-
-
-def understand(text: str, vocabulary: Vocabulary) -> SearchQuery:
-    """Turn free shopper text into search filters using the catalog's vocabulary."""
-    index = _index_for(vocabulary)
-    lowered = " ".join((text or "").lower().split())
-    lowered = lowered.replace("\u2019", "'")
-    found = _Found()
-    found.size, size_spans = _find_size(lowered, index)
-    masked = lowered
-    for start, end in size_spans:
-        masked = masked[:start] + " " * (end - start) + masked[end:]
-    price_min, price_max, price_spans = _find_prices(masked)
-    quantity_spans = [m.span() for m in _QUANTITY_PATTERN.finditer(masked)
-                      if not any(s < m.end() and m.start() < e for s, e in price_spans)]
-    tokens = _segments(lowered, size_spans + price_spans + quantity_spans)
-    used = [False] * len(tokens)
-    _match_vocabulary(tokens, used, index, found)
-    _match_cues(tokens, used, index, found)
-    rest = [t for t, u in zip(tokens, used, strict=True) if t is not None and not u and t not in STOP_WORDS]
-    if all(t.isdigit() for t in rest):  # a lone number left over ("size 8 to 10") says nothing to search
-        rest = []
-    return SearchQuery(
-        text=" ".join(rest) or None,
-        category=found.category,
-        subcategory=found.subcategory,
-        brand=found.brand,
-        color=found.color,
-        size=found.size,
-        price_min=price_min,
-        price_max=price_max,
-        sort=found.sort or "relevance",
-    )
-
-
-# ---------------------------------------------------------------------------------------------- search
+# ---------------------------------------------------------------------------------------------- catalog cache
 
 
 @dataclass
 class _Catalog:
-    """Distinct category, subcategory and brand spellings of the active catalog, for resolving filters."""
+    """Distinct category, subcategory and brand spellings of the active catalog, and statistics for ranking."""
 
-    index: _Index
+    index: VocabularyIndex
     spellings: dict[str, set[str]]  # folded display value -> every stored spelling
+    products: int = 0
+    filed: dict[str, int] = field(default_factory=dict)  # folded category or subcategory -> products filed under it
+    heads: frozenset[str] = frozenset()  # last words of the categories and subcategories
+    name_words: list[str] | None = None  # every word of the product names and brands, read when first needed
+    sure_kinds: dict[str, bool] = field(default_factory=dict)  # folded kind -> filed reliably enough to filter
+    frequencies: dict[str, int] = field(default_factory=dict)  # word -> products holding it
 
 
 _CATALOG_CACHE: dict[str, tuple[tuple[object, ...], _Catalog]] = {}
+_LOCK = threading.Lock()
 
 
 def _catalog_fingerprint(session: Session) -> tuple[object, ...]:
@@ -478,20 +87,24 @@ def _catalog_fingerprint(session: Session) -> tuple[object, ...]:
     return tuple(session.execute(stmt).one())
 
 
-def _load_catalog(session: Session) -> _Catalog:
-    """The catalog's categories and brands, cached until a product is added, changed or deactivated."""
+def _load_catalog(session: Session) -> tuple[_Catalog, bool]:
+    """The catalog's categories and brands, cached until a product is added, changed or deactivated.
+
+    The flag is True when the catalog was (re)read: the products changed since the last search.
+    """
     url = str(session.get_bind().url)
     fingerprint = _catalog_fingerprint(session)
-    with _CACHE_LOCK:
+    with _LOCK:
         cached = _CATALOG_CACHE.get(url)
     if cached is not None and cached[0] == fingerprint:
-        return cached[1]
+        return cached[1], False
     catalog = _read_catalog(session)
-    with _CACHE_LOCK:
+    catalog.products = int(fingerprint[0] or 0)
+    with _LOCK:
         if url not in _CATALOG_CACHE and len(_CATALOG_CACHE) >= 8:
             _CATALOG_CACHE.pop(next(iter(_CATALOG_CACHE)))
         _CATALOG_CACHE[url] = (fingerprint, catalog)
-    return catalog
+    return catalog, True
 
 
 def _read_catalog(session: Session) -> _Catalog:
@@ -506,21 +119,28 @@ def _read_catalog(session: Session) -> _Catalog:
             spellings.setdefault(fold(v), set()).add(v)
     vocabulary = Vocabulary(brands=values["brands"], categories=values["categories"],
                             subcategories=values["subcategories"])
-    return _Catalog(index=_build_index(vocabulary), spellings=spellings)
+    filed: dict[str, int] = {}
+    stmt = (select(Product.category, Product.subcategory, func.count()).where(Product.active.is_(True))
+            .group_by(Product.category, Product.subcategory))
+    for category, subcategory, count in session.execute(stmt):
+        for key in {fold(category or ""), fold(subcategory or "")} - {""}:
+            filed[key] = filed.get(key, 0) + int(count)
+    return _Catalog(index=build_index(vocabulary), spellings=spellings, filed=filed,
+                    heads=kind_heads(values["categories"] + values["subcategories"]))
 
 
-def _resolve(value: str | None, table: dict[str, object], compact: dict[str, object]) -> object | None:
+def _resolve(value: str | None, table: dict[str, object], compacted: dict[str, object]) -> object | None:
     if not value or not value.strip():
         return None
     key = fold(value)
     if key in table:
         return table[key]
-    if _compact(key) in compact:
-        return compact[_compact(key)]
+    if compact(key) in compacted:
+        return compacted[compact(key)]
     for form in phrase_forms(value):
         if form in table:
             return table[form]
-    choice = _fuzzy(key, list(table))
+    choice = closest_spelling(key, list(table))
     return table[choice] if choice else None
 
 
@@ -548,6 +168,9 @@ def _resolve_query(query: SearchQuery, catalog: _Catalog) -> SearchQuery:
     return replace(query, **changes)
 
 
+# ---------------------------------------------------------------------------------------------- words and filters
+
+
 def search_terms(value: str | None) -> list[str]:
     """Plain words of a text, safe for a full-text MATCH (letters and digits only); stop words dropped."""
     words = [w for w in re.findall(r"[^\W_]+", fold(value or "")) if w]
@@ -565,6 +188,10 @@ def fts_expression(terms: list[str], *, any_term: bool = False, column_name: str
 
 def _spellings(catalog: _Catalog, value: str) -> list[str]:
     return sorted(catalog.spellings.get(fold(value), set()) | {value})
+
+
+def _use_fts(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
 
 
 def _kind_conditions(value: str, catalog: _Catalog, session: Session) -> tuple[ColumnElement, ColumnElement]:
@@ -585,16 +212,47 @@ def _kind_conditions(value: str, catalog: _Catalog, session: Session) -> tuple[C
     return exact, or_(exact, named)
 
 
-def _filters(query: SearchQuery, catalog: _Catalog,
-             session: Session) -> tuple[list[ColumnElement], list[ColumnElement]]:
-    """The WHERE conditions, and the conditions that make a product exactly of the kind asked for."""
+def _sure_kind(value: str, catalog: _Catalog, session: Session) -> bool:
+    """True when most products naming this kind are filed under it: then it can filter without losing many."""
+    key = fold(value)
+    known = catalog.sure_kinds.get(key)
+    if known is not None:
+        return known
+    terms = search_terms(value)
+    filed = catalog.filed.get(key, 0)
+    if not terms:
+        naming = filed
+    elif _use_fts(session):
+        stmt = text(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :kind").bindparams(
+            kind=fts_expression(terms, column_name="name category subcategory"))
+        naming = session.execute(stmt).scalar_one()
+    else:
+        _exact, loose = _kind_conditions(value, catalog, session)
+        naming = session.execute(select(func.count()).select_from(Product)
+                                 .where(Product.active.is_(True), loose)).scalar_one()
+    sure = filed >= SURE_KIND_SHARE * max(naming, filed)
+    catalog.sure_kinds[key] = sure
+    return sure
+
+
+def _filters(query: SearchQuery, catalog: _Catalog, session: Session, *,
+             kinds_as_words: bool = False) -> tuple[list[ColumnElement], list[ColumnElement], list[str]]:
+    """The WHERE conditions, the conditions of being exactly of the kind asked for, and kinds left to the ranking.
+
+    With `kinds_as_words`, a kind the catalog files loosely is not a condition: it is returned for the ranking.
+    """
     conditions: list[ColumnElement] = [Product.active.is_(True)]
     exact_kind: list[ColumnElement] = []
+    boosted: list[str] = []
     for value in (query.category, query.subcategory):
-        if value:
-            exact, loose = _kind_conditions(value, catalog, session)
-            exact_kind.append(exact)
-            conditions.append(loose)
+        if not value:
+            continue
+        if kinds_as_words and not _sure_kind(value, catalog, session):
+            boosted.append(value)
+            continue
+        exact, loose = _kind_conditions(value, catalog, session)
+        exact_kind.append(exact)
+        conditions.append(loose)
     if query.brand:
         names = _spellings(catalog, query.brand)
         conditions.append(or_(Product.brand.in_(names), func.lower(Product.brand) == query.brand.lower()))
@@ -605,7 +263,7 @@ def _filters(query: SearchQuery, catalog: _Catalog,
     variant_conditions: list[ColumnElement] = []
     if query.color:
         key = query.color.strip().lower()
-        colors = {key, *_COLOR_ALIASES.get(key, ())}
+        colors = {key, *COLOR_ALIASES.get(key, ())}
         variant_conditions.append(func.lower(Variant.color).in_(sorted(colors)))
     if query.size:
         variant_conditions.append(func.lower(Variant.size) == query.size.strip().lower())
@@ -613,11 +271,10 @@ def _filters(query: SearchQuery, catalog: _Catalog,
         variant_conditions.append(Variant.stock > 0)
     if variant_conditions:
         conditions.append(exists().where(Variant.product_id == Product.id, *variant_conditions))
-    return conditions, exact_kind
+    return conditions, exact_kind, boosted
 
 
-def _use_fts(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
+# ---------------------------------------------------------------------------------------------- retrieval
 
 
 def _fts_ranked(match: str):  # noqa: ANN202 - a SQLAlchemy subquery
@@ -629,21 +286,182 @@ def _fts_ranked(match: str):  # noqa: ANN202 - a SQLAlchemy subquery
             .subquery("fts"))
 
 
+_LIKE_COLUMNS = {"name": Product.name, "brand": Product.brand, "subcategory": Product.subcategory,
+                 "category": Product.category, "description": Product.description, "tags": cast(Product.tags, Text)}
+
+
+def _like_term(term: str) -> ColumnElement:
+    """Any searchable column holds the term (ILIKE, for databases without FTS5)."""
+    return or_(*[col.ilike(f"%{term}%") for col in _LIKE_COLUMNS.values()])
+
+
 def _like_score(terms: list[str]) -> tuple[ColumnElement, list[ColumnElement]]:
     """A score (higher is better) and one condition per term for databases without FTS5."""
-    columns = {"name": Product.name, "brand": Product.brand, "subcategory": Product.subcategory,
-               "category": Product.category, "description": Product.description,
-               "tags": cast(Product.tags, Text)}
     score: ColumnElement = None  # type: ignore[assignment]
     per_term: list[ColumnElement] = []
     for term in terms:
         pattern = f"%{term}%"
-        hits = [(columns[name].ilike(pattern), weight) for name, weight in LIKE_WEIGHTS.items()]
+        hits = [(_LIKE_COLUMNS[name].ilike(pattern), weight) for name, weight in LIKE_WEIGHTS.items()]
         per_term.append(or_(*[condition for condition, _ in hits]))
         for condition, weight in hits:
             part = case((condition, weight), else_=0)
             score = part if score is None else score + part
     return score, per_term
+
+
+class _Retrieval:
+    """Products holding some words, best first, under fixed conditions (FTS5 on SQLite, ILIKE elsewhere)."""
+
+    def __init__(self, session: Session, conditions: list[ColumnElement], catalog: _Catalog) -> None:
+        """Retrieval within `conditions` (active, price, brand, variants, sure kinds)."""
+        self.session, self.conditions, self.catalog = session, conditions, catalog
+        self.fts = _use_fts(session)
+
+    def ids(self, every: list[str], some: list[str], scored: list[str], *, limit: int,
+            exclude: set[int] | frozenset[int] = frozenset(), offset: int = 0) -> list[int]:
+        """Ids of products holding all of `every` and one of `some`, best first by the words `scored`."""
+        if self.fts:
+            parts = [f"({fts_expression(scored, any_term=True)})"]
+            parts += [f'"{w}"' for w in every] + ([f"({fts_expression(some, any_term=True)})"] if some else [])
+            ranked = _fts_ranked(" AND ".join(parts))
+            stmt = (select(Product.id).join(ranked, ranked.c.pid == Product.id).where(*self.conditions)
+                    .order_by(ranked.c.score.asc(), Product.id))
+        else:
+            score, _ = _like_score(scored)
+            stmt = (select(Product.id).where(*self.conditions, *self._like(every, some))
+                    .order_by(score.desc(), Product.id))
+        if exclude:
+            stmt = stmt.where(Product.id.not_in(sorted(exclude)))
+        return list(self.session.execute(stmt.offset(offset).limit(limit)).scalars())
+
+    def count(self, every: list[str], some: list[str]) -> int:
+        """How many products hold all of `every` and one of `some`."""
+        if self.fts:
+            parts = [f'"{w}"' for w in every] + ([f"({fts_expression(some, any_term=True)})"] if some else [])
+            ranked = _fts_ranked(" AND ".join(parts))
+            stmt = select(func.count()).select_from(Product).join(ranked, ranked.c.pid == Product.id)
+            return self.session.execute(stmt.where(*self.conditions)).scalar_one()
+        stmt = select(func.count()).select_from(Product).where(*self.conditions, *self._like(every, some))
+        return self.session.execute(stmt).scalar_one()
+
+    def frequency(self, word: str) -> int:
+        """How many active products hold the word anywhere (cached with the catalog)."""
+        known = self.catalog.frequencies.get(word)
+        if known is not None:
+            return known
+        if self.fts:
+            stmt = text(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :word").bindparams(word=f'"{word}"')
+            found = self.session.execute(stmt).scalar_one()
+        else:
+            stmt = select(func.count()).select_from(Product).where(Product.active.is_(True), _like_term(word))
+            found = self.session.execute(stmt).scalar_one()
+        self.catalog.frequencies[word] = int(found)
+        return int(found)
+
+    @staticmethod
+    def _like(every: list[str], some: list[str]) -> list[ColumnElement]:
+        conditions = [_like_term(w) for w in every]
+        if some:
+            conditions.append(or_(*[_like_term(w) for w in some]))
+        return conditions
+
+
+@dataclass
+class _Words:
+    """What the ranking looks for: required words, the words a partial match must hold, and scored-only words."""
+
+    required: list[str]
+    keys: list[str]
+    scored: list[str]
+
+
+def _name_words(catalog: _Catalog, session: Session) -> list[str]:
+    """Every word (letters only, 3 or more) of the active products' names and brands, cached with the catalog."""
+    if catalog.name_words is None:
+        found: set[str] = set()
+        for name, brand in session.execute(select(Product.name, Product.brand).where(Product.active.is_(True))):
+            found.update(w for w in fold(f"{name} {brand or ''}").split() if len(w) >= 3 and w.isalpha())
+        catalog.name_words = sorted(found)
+    return catalog.name_words
+
+
+def _spelled(word: str, retrieval: _Retrieval) -> str:
+    """The word, or the closest word of the product names when no product holds it ('keybord' -> 'keyboard')."""
+    if len(word) < 4 or not word.isalpha() or retrieval.frequency(word) > 0:
+        return word
+    return closest_spelling(word, _name_words(retrieval.catalog, retrieval.session)) or word
+
+
+def _words(query: SearchQuery, boosted: list[str], retrieval: _Retrieval) -> _Words | None:
+    """Words of the text and of loosely filed kinds (the kind last: it is the main word); None when there are none.
+
+    A word no product holds is replaced by the closest word of the product names, if one is close enough.
+    """
+    said = search_terms(query.text) + [w for k in boosted for w in search_terms(k)]
+    required = list(dict.fromkeys(_spelled(w, retrieval) for w in said))
+    context = [w for v in (query.subcategory, query.category, query.brand)
+               if v and v not in boosted for w in search_terms(v)]
+    if not required:
+        required = list(dict.fromkeys(context))
+    if not required:
+        return None
+    scored = list(dict.fromkeys(required + context))
+    rarest = min(required, key=lambda w: (retrieval.frequency(w), required.index(w)))
+    keys = list(dict.fromkeys([required[-1], rarest]))
+    return _Words(required=required, keys=keys, scored=scored)
+
+
+# ---------------------------------------------------------------------------------------------- ranking
+
+
+def _candidates(rows: list) -> list[Candidate]:
+    """Ranking candidates from product rows (id, name, brand, category, subcategory, tags, description, rating)."""
+    found = []
+    for row in rows:
+        fields = (row.name, row.brand, row.category, row.subcategory, " ".join(row.tags or []), row.description)
+        found.append(Candidate(id=row.id, name=row.name, fields=tuple(field_words(f) for f in fields),
+                               filed=bool(getattr(row, "filed", False)), kind=kind_phrases(row.subcategory),
+                               rating=float(row.rating) if row.rating is not None else None))
+    return found
+
+
+def _ranked_page(query: SearchQuery, catalog: _Catalog, session: Session, *, offset: int,
+                 limit: int) -> tuple[list[int], int] | None:
+    """Relevance: ids of one page and the total, or None when the query has no words to rank by.
+
+    Products holding every word come first. When fewer than FILL_BELOW do, products holding the main word or
+    the rarest one follow (any word when none holds them all), and the total counts them too.
+    """
+    conditions, exact_kind, boosted = _filters(query, catalog, session, kinds_as_words=True)
+    retrieval = _Retrieval(session, conditions, catalog)
+    words = _words(query, boosted, retrieval)
+    if words is None:
+        return None
+    complete = retrieval.count(words.required, [])
+    if complete >= FILL_BELOW or len(words.required) == 1:
+        words.keys, total = [], complete
+    else:
+        if complete == 0:
+            words.keys = list(words.required)
+        total = retrieval.count([], words.keys)
+    if total == 0:
+        return [], 0
+    pool = retrieval.ids(words.required, [], words.scored, limit=RERANK_POOL)
+    if words.keys:
+        pool += retrieval.ids([], words.keys, words.scored, limit=RERANK_POOL, exclude=set(pool))
+    filed = [and_(*exact_kind).label("filed")] if exact_kind else []
+    rows = list(session.execute(select(Product.id, Product.name, Product.brand, Product.category,
+                                       Product.subcategory, Product.tags, Product.description, Product.rating,
+                                       *filed).where(Product.id.in_(pool))))
+    position = {pid: i for i, pid in enumerate(pool)}
+    candidates = _candidates(sorted(rows, key=lambda row: position[row.id]))  # ties keep the retrieval order
+    products = max(catalog.products, 1)
+    scores = bm25f(words.scored, candidates, {w: idf(retrieval.frequency(w), products) for w in words.scored})
+    ranked = [c.id for c in rerank(words.required, candidates, scores, catalog.heads)]
+    if offset + limit > len(ranked) and total > len(ranked):  # a page beyond the re-ranked pool
+        ranked += retrieval.ids(words.required if not words.keys else [], words.keys, words.scored,
+                                limit=offset + limit - len(ranked), exclude=set(ranked))
+    return ranked[offset:offset + limit], total
 
 
 def _ordered(stmt, query: SearchQuery, relevance: list):  # noqa: ANN001, ANN202 - SQLAlchemy select
@@ -660,21 +478,13 @@ def _ordered(stmt, query: SearchQuery, relevance: list):  # noqa: ANN001, ANN202
 
 
 def _matching(query: SearchQuery, catalog: _Catalog, session: Session, *, any_term: bool):  # noqa: ANN202
-    """The statement selecting matching product ids in display order."""
-    conditions, exact_kind = _filters(query, catalog, session)
+    """The statement selecting matching product ids in display order (sorted by price or rating)."""
+    conditions, exact_kind, _ = _filters(query, catalog, session)
     stmt = select(Product.id).where(*conditions)
     # Products filed under the kind asked for come before those that only say it in their name.
     first = [case((and_(*exact_kind), 0), else_=1)] if exact_kind else []
     terms = search_terms(query.text)
     if not terms:
-        kind_terms = search_terms(" ".join(filter(None, [query.subcategory, query.category])))
-        if kind_terms and _use_fts(session) and query.sort == "relevance":
-            # Equal ratings: products whose name says the kind asked for come first.
-            ranked = _fts_ranked(fts_expression(kind_terms, any_term=True))
-            stmt = stmt.outerjoin(ranked, ranked.c.pid == Product.id)
-            by_rating = [Product.rating.is_(None), Product.rating.desc()]
-            return stmt.order_by(*first, *by_rating, ranked.c.score.is_(None), ranked.c.score.asc(), Product.name,
-                                 Product.id)
         return _ordered(stmt, query, first)
     if _use_fts(session):
         ranked = _fts_ranked(fts_expression(terms, any_term=any_term))
@@ -684,26 +494,37 @@ def _matching(query: SearchQuery, catalog: _Catalog, session: Session, *, any_te
     return _ordered(stmt, query, [*first, score.desc()])
 
 
-def _page(query: SearchQuery, catalog: _Catalog, session: Session, *, offset: int, limit: int,
-          any_term: bool = False) -> tuple[list[ProductSummary], int]:
-    stmt = _matching(query, catalog, session, any_term=any_term)
-    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+def _sorted_page(query: SearchQuery, catalog: _Catalog, session: Session, *, offset: int,
+                 limit: int) -> tuple[list[int], int]:
+    """Sorted by price or rating (or relevance without words): all words, or any of them when none has all."""
+    for any_term in (False, True):
+        stmt = _matching(query, catalog, session, any_term=any_term)
+        total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+        if total or any_term or len(search_terms(query.text)) <= 1:
+            break
     if total == 0 or offset >= total:
         return [], total
-    ids = list(session.execute(stmt.offset(offset).limit(limit)).scalars())
+    return list(session.execute(stmt.offset(offset).limit(limit)).scalars()), total
+
+
+def _run(query: SearchQuery, catalog: _Catalog, session: Session, *, offset: int,
+         limit: int) -> tuple[list[ProductSummary], int]:
+    """One page of matching products and how many match."""
+    page = None
+    if query.sort == "relevance":
+        page = _ranked_page(query, catalog, session, offset=offset, limit=limit)
+    if page is None:
+        page = _sorted_page(query, catalog, session, offset=offset, limit=limit)
+    ids, total = page
+    if not ids:
+        return [], total
     rows = session.execute(select(Product).options(selectinload(Product.variants))
                            .where(Product.id.in_(ids))).scalars()
     by_id = {row.id: row for row in rows}
     return [to_summary(by_id[i]) for i in ids if i in by_id], total
 
 
-def _run(query: SearchQuery, catalog: _Catalog, session: Session, *, offset: int,
-         limit: int) -> tuple[list[ProductSummary], int]:
-    """All terms first; when they find nothing together, any of them ranked by relevance."""
-    products, total = _page(query, catalog, session, offset=offset, limit=limit)
-    if total == 0 and len(search_terms(query.text)) > 1:
-        products, total = _page(query, catalog, session, offset=offset, limit=limit, any_term=True)
-    return products, total
+# ---------------------------------------------------------------------------------------------- search
 
 
 def _relaxations(query: SearchQuery) -> list[tuple[str, dict[str, object]]]:
@@ -745,9 +566,9 @@ def _clamped(query: SearchQuery) -> SearchQuery:
 def search(query: SearchQuery, uow: UnitOfWork, *, sender_id: str | None = None, log: bool = True) -> SearchResult:
     """Active products matching the query, one page of them, and alternatives when nothing matches."""
     session = uow.session
-    if ensure_search_index(session):
+    catalog, changed = _load_catalog(session)
+    if changed and ensure_search_index(session):  # products written without an import: index them now
         uow.commit()
-    catalog = _load_catalog(session)
     effective = _resolve_query(_clamped(query), catalog)
     products, total = _run(effective, catalog, session, offset=effective.offset, limit=effective.limit)
     alternatives: list[ProductSummary] = []
@@ -785,177 +606,7 @@ def match_product_names(name: str, session: Session, *, limit: int = 10) -> list
     return list(session.execute(stmt.limit(limit)).scalars())
 
 
-# ---------------------------------------------------------------------------------------------- refine
-
-_REFINEMENTS = {
-    "cheaper": "cheaper", "cheap": "cheaper", "cheapest": "cheaper", "less expensive": "cheaper",
-    "lower price": "cheaper", "lower": "cheaper", "budget": "cheaper", "less": "cheaper",
-    "pricier": "pricier", "more expensive": "pricier", "expensive": "pricier", "higher price": "pricier",
-    "premium": "pricier", "better": "pricier", "higher end": "pricier", "fancier": "pricier",
-    "more": "more", "next": "more", "next page": "more", "show more": "more", "others": "more", "other": "more",
-    "more results": "more", "more options": "more",
-}
-_QUERY_TEXT_FIELDS = ("text", "category", "subcategory", "brand", "color", "size")
-
-
-def _average(prices: list[Decimal]) -> Decimal | None:
-    values = [to_money(p) for p in prices if p is not None]
-    if not values:
-        return None
-    return (sum(values, Decimal(0)) / len(values)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _apply_changes(query: SearchQuery, changes: Mapping[str, object]) -> SearchQuery:
-    """`changes` over the query: a None value clears that filter, a bad value is ignored."""
-    values: dict[str, object] = {}
-    for name, value in changes.items():
-        if name in _QUERY_TEXT_FIELDS:
-            parsed: object = _text_value(value)
-        elif name in ("price_min", "price_max"):
-            parsed = _price_value(value)
-        elif name == "sort":
-            parsed = value if value in SORTS else None
-        elif name == "in_stock_only":
-            parsed = value if isinstance(value, bool) else None
-        else:
-            continue
-        if parsed is None and value is not None:
-            continue  # a bad value: keep what was there
-        if parsed is None and name in ("sort", "in_stock_only"):
-            continue
-        values[name] = parsed
-    if "category" in values and "subcategory" not in values:
-        values["subcategory"] = None  # a new kind of product: the old narrower kind no longer applies
-    if "subcategory" in values and "category" not in values and values["subcategory"] is not None:
-        values["category"] = None
-    return replace(query, **values)
-
-
-def refine(previous: SearchQuery, *, refinement: str | None = None, changes: dict | None = None,
-           shown_prices: list[Decimal] | None = None, page_size: int = 5) -> SearchQuery:
-    """The next query of a conversation: earlier filters kept, `changes` applied, cheaper/pricier/more."""
-    query = _apply_changes(previous, changes) if isinstance(changes, Mapping) else previous
-    kind = _REFINEMENTS.get(" ".join((refinement or "").lower().split()))
-    average = _average(shown_prices or [])
-    if kind == "cheaper":
-        reference = average if average is not None else query.price_max
-        if reference is None:  # nothing to compare with: show the cheapest first
-            query = replace(query, sort="price_asc")
-        else:
-            ceiling = max(reference - CENT, Decimal("0.00"))
-            floor = query.price_min if query.price_min is not None and query.price_min <= ceiling else None
-            query = replace(query, price_max=ceiling, price_min=floor)
-    elif kind == "pricier":
-        reference = average if average is not None else query.price_min
-        if reference is None:
-            query = replace(query, sort="price_desc")
-        else:
-            floor = reference + CENT
-            ceiling = query.price_max if query.price_max is not None and query.price_max >= floor else None
-            query = replace(query, price_min=floor, price_max=ceiling)
-    if query != previous:
-        return replace(query, offset=0)
-    if kind == "more":
-        return replace(query, offset=max(previous.offset, 0) + max(int(page_size), 1))
-    return query
-
-
-# ---------------------------------------------------------------------------------------------- slots and text
-
-
-def query_to_dict(q: SearchQuery) -> dict:
-    """A JSON-safe dict of the query (Decimals as strings, unset filters left out)."""
-    result: dict[str, object] = {}
-    for name in _QUERY_TEXT_FIELDS:
-        value = getattr(q, name)
-        if value:
-            result[name] = value
-    for name in ("price_min", "price_max"):
-        value = getattr(q, name)
-        if value is not None:
-            result[name] = str(to_money(value))
-    result.update(in_stock_only=bool(q.in_stock_only), sort=q.sort, offset=int(q.offset), limit=int(q.limit))
-    return result
-
-
-def _text_value(value: object) -> str | None:
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        return None
-    value = " ".join(value.split())[:200]
-    return value or None
-
-
-def _price_value(value: object) -> Decimal | None:
-    try:
-        amount = to_money(value)
-    except (ValueError, ArithmeticError):
-        return None
-    return amount if amount >= 0 else None
-
-
-def _int_value(value: object, default: int, low: int, high: int) -> int:
-    if isinstance(value, bool):
-        return default
-    try:
-        number = int(Decimal(str(value)))
-    except (ArithmeticError, ValueError):
-        return default
-    return number if low <= number <= high else default
-
-
-def query_from_dict(d: dict) -> SearchQuery:
-    """The query stored by `query_to_dict`; unknown keys are ignored and bad values dropped."""
-    if not isinstance(d, Mapping):
-        return SearchQuery()
-    values: dict[str, object] = {name: _text_value(d.get(name)) for name in _QUERY_TEXT_FIELDS}
-    values["price_min"] = _price_value(d.get("price_min"))
-    values["price_max"] = _price_value(d.get("price_max"))
-    stock = d.get("in_stock_only", True)
-    if isinstance(stock, str):
-        stock = stock.strip().lower() not in ("false", "0", "no", "off")
-    values["in_stock_only"] = stock if isinstance(stock, bool) else True
-    values["sort"] = d.get("sort") if d.get("sort") in SORTS else "relevance"
-    values["offset"] = _int_value(d.get("offset"), 0, 0, 10_000)
-    values["limit"] = _int_value(d.get("limit"), 5, 1, MAX_LIMIT)
-    return SearchQuery(**values)  # type: ignore[arg-type]
-
-
-def _amount_text(amount: Decimal, currency: str) -> str:
-    shown = format_money(amount, currency)
-    return shown.replace(".00", "") if amount == amount.to_integral_value() else shown
-
-
-def describe(q: SearchQuery, *, currency: str | None = None) -> str:
-    """A short plain description of the query, e.g. 'running shoes, brand Northpeak, blue, size 10, under $100'."""
-    currency = currency or get_settings().currency
-    subject = " ".join(filter(None, [q.text, q.subcategory or q.category]))
-    if q.subcategory and q.category and fold(q.subcategory) != fold(q.category):
-        subject = f"{subject} in {q.category}"
-    parts = [subject] if subject else []
-    if q.brand:
-        parts.append(f"brand {q.brand}")
-    if q.color:
-        parts.append(q.color)
-    if q.size:
-        parts.append(f"size {q.size}")
-    if q.price_min is not None and q.price_max is not None:
-        parts.append(f"{_amount_text(q.price_min, currency)} to {_amount_text(q.price_max, currency)}")
-    elif q.price_max is not None:
-        parts.append(f"under {_amount_text(q.price_max, currency)}")
-    elif q.price_min is not None:
-        parts.append(f"over {_amount_text(q.price_min, currency)}")
-    if q.sort == "price_asc":
-        parts.append("cheapest first")
-    elif q.sort == "price_desc":
-        parts.append("most expensive first")
-    elif q.sort == "rating":
-        parts.append("best rated first")
-    return ", ".join(parts) if parts else "all products"
-
-
 __all__ = [
-    "SORTS", "describe", "fold", "fts_expression", "match_product_names", "phrase_forms", "plural", "query_from_dict",
-    "query_to_dict", "refine", "search", "search_terms", "singular", "size_sort_key", "understand",
+    "SORTS", "describe", "find_prices", "fold", "fts_expression", "match_product_names", "phrase_forms", "plural",
+    "query_from_dict", "query_to_dict", "refine", "search", "search_terms", "singular", "size_sort_key", "understand",
 ]

@@ -105,3 +105,16 @@ def test_model_parse_reports_contract_intents(bot: Bot) -> None:
     result = bot.parse("do you have headphones under $50")
     assert result["intent"]["name"] == "search_product"
     assert any(e["entity"] == "price_max" and str(e["value"]).startswith("50") for e in result["entities"])
+
+
+def test_model_parse_reads_catalog_words_typos_prices_and_references(bot: Bot) -> None:
+    result = bot.parse("show me stridewel headphnes between 40 and 90 dollars")
+    found = {e["entity"]: (str(e["value"]), e.get("extractor")) for e in result["entities"]}
+    assert found["brand"] == ("Stridewell", "CatalogEntityExtractor")  # misspelt brand of the sample catalog
+    assert found["category"][0] == "headphones"
+    assert found["price_min"][0] == "40" and found["price_max"][0] == "90"
+
+    result = bot.parse("add 2 of the third one")
+    assert sorted((e["entity"], str(e["value"])) for e in result["entities"]) == [("mention", "third"),
+                                                                               ("quantity", "2")]
+    assert "out_of_scope_score" in result  # the scope guard's probability, for measurement

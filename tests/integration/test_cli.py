@@ -133,7 +133,7 @@ def test_lookups_command_regenerates_from_the_database(database: str, tmp_path: 
     target = tmp_path / "second"
     assert cli.main(["lookups", "--database-url", database, "--lookups-dir", str(target)]) == 0
     assert (target / "catalog.yml").read_text() == (tmp_path / "first" / "catalog.yml").read_text()
-    assert "Lookup tables written" in capsys.readouterr().out
+    assert "NLU catalog files written" in capsys.readouterr().out
 
 
 def fake_sample(tmp_path: Path, calls: list[int]) -> types.ModuleType:

@@ -9,6 +9,7 @@ import pytest
 from store.catalog import Vocabulary
 from store.search import (
     describe,
+    find_prices,
     fold,
     fts_expression,
     phrase_forms,
@@ -288,6 +289,56 @@ def test_query_from_dict_drops_bad_values() -> None:
 @pytest.mark.parametrize("value", [None, [], "x", 3])
 def test_query_from_something_else_is_an_empty_query(value: object) -> None:
     assert query_from_dict(value) == SearchQuery()  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------------------ kinds, numbers, typos
+
+GADGETS = Vocabulary(
+    brands=["Acme"],
+    categories=["electronics"],
+    subcategories=["usb", "bluetooth", "headphones", "playstation", "projection screen", "mouse pad"],
+    product_names={"Acme Projector 200": "P-1", "Acme USB Hub 4 ports": "H-1"},
+)
+
+
+def gadget(text: str) -> dict[str, object]:
+    """The fields of `understand(text, GADGETS)` that differ from an empty query."""
+    query = understand(text, GADGETS)
+    default = SearchQuery()
+    return {name: value for name, value in query.__dict__.items() if value != getattr(default, name)}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("usb hub", {"text": "usb hub"}),  # 'usb' describes the hub: not the kind of product
+    ("bluetooth headphones", {"subcategory": "headphones", "text": "bluetooth"}),
+    ("gaming mouse pad", {"subcategory": "mouse pad", "text": "gaming"}),
+    ("usb", {"subcategory": "usb"}),
+    ("headphones for running", {"subcategory": "headphones", "text": "running"}),
+    ("headphones red", {"subcategory": "headphones", "color": "red"}),
+])
+def test_a_kind_said_before_another_word_describes_it(text: str, expected: dict[str, object]) -> None:
+    assert gadget(text) == expected
+
+
+def test_a_number_after_a_kind_is_a_model_number() -> None:
+    assert gadget("playstation 4") == {"subcategory": "playstation", "text": "4"}
+    assert gadget("acme 200") == {"brand": "Acme", "text": "200"}
+    assert understood("running shoes size 8 to 10").get("text") is None  # a size range is no model
+    assert understood("2 pairs of running shoes") == {"subcategory": "running shoes"}
+
+
+def test_words_of_the_catalog_are_not_taken_for_typos() -> None:
+    assert gadget("projector screen") == {"text": "projector screen"}  # 'projector' is a word of a product name
+    assert gadget("projecton screen") == {"subcategory": "projection screen"}  # a typo still finds the kind
+
+
+def test_find_prices_is_public_and_gives_the_spans() -> None:
+    text = "headphones under $100"
+    price_min, price_max, spans = find_prices(text)
+    assert (price_min, price_max) == (None, Decimal("100.00"))
+    assert [text[start:end] for start, end in spans] == ["under $100"]
+    assert find_prices("between 50 and 80 dollars")[:2] == (Decimal("50.00"), Decimal("80.00"))
+    assert find_prices("iphone 13") == (None, None, [])
 
 
 # -------------------------------------------------------------------------------------------------- describe

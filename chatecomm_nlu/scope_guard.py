@@ -1,0 +1,167 @@
+"""ScopeGuard: a second opinion on whether a message is about the shop at all.
+
+DIET is trained to pick one of the shop's intents and tends to be sure of itself even for a message from
+another domain ("what's my credit score" as faq/payment_methods). The guard is a separate, simple and
+well-calibrated model trained on the same examples with one question only: out_of_scope or not? It uses
+hashed word (1-2) and character (2-5) n-grams and a logistic regression, so it reads a message differently
+from DIET.
+
+When DIET chose an open question (searching, product questions, recommendations, FAQ, small talk, help),
+the catalog found none of its words in the message (no brand, category or product), and the guard's
+probability of out_of_scope is at least ``threshold``, the prediction becomes ``out_of_scope``. Answers
+to the bot's questions (inform, affirm, deny, ...), greetings and the order/cart intents are never
+overridden. The probability is added to the parse output as ``out_of_scope_score`` so that
+``make eval-nlu`` can measure and sweep the threshold.
+
+The model is stored as two numpy arrays (no pickle): loading a model never runs code from it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_TYPE,
+    EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.linear_model import LogisticRegression
+
+log = logging.getLogger(__name__)
+
+OUT_OF_SCOPE = "out_of_scope"
+SCORE_KEY = "out_of_scope_score"
+REPLACED_KEY = "scope_guard_replaced"
+# Intents whose prediction the guard may replace: open questions a message from another domain lands on.
+OPEN_INTENTS = ("search_product", "product_details", "compare_products", "recommend", "refine_search", "faq",
+                "chitchat", "help", "bot_challenge")
+_CATALOG_EVIDENCE = ("brand", "category", "product")
+_CATALOG_EXTRACTOR = "CatalogEntityExtractor"
+_WEIGHTS_FILE = "weights.npy"
+_N_FEATURES = 2 ** 18
+
+
+def _vectorizers() -> tuple[HashingVectorizer, HashingVectorizer]:
+    words = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=_N_FEATURES, alternate_sign=False,
+                              lowercase=True, norm="l2", token_pattern=r"(?u)\b\w+\b")
+    chars = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), n_features=_N_FEATURES, alternate_sign=False,
+                              lowercase=True, norm="l2")
+    return words, chars
+
+
+def features(texts: list[str]) -> scipy.sparse.csr_matrix:
+    """Hashed word and character n-grams of the texts (no state: the same at training and prediction)."""
+    words, chars = _vectorizers()
+    return scipy.sparse.hstack([words.transform(texts), chars.transform(texts)]).tocsr()
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class ScopeGuard(GraphComponent):
+    """Turns an open-question prediction into out_of_scope when a second, calibrated model is sure enough."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """threshold: probability of out_of_scope from which the guard overrides; c: inverse regularisation."""
+        return {"threshold": 0.7, "c": 16.0}
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 weights: np.ndarray | None = None) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._weights = weights  # coefficients of the features, then the intercept
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> ScopeGuard:
+        """A new, untrained guard."""
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit out_of_scope against every other intent on the training examples."""
+        texts, labels = [], []
+        for example in training_data.intent_examples:
+            text = example.get(TEXT)
+            if text:
+                texts.append(text)
+                labels.append(1 if example.get(INTENT) == OUT_OF_SCOPE else 0)
+        if len(set(labels)) < 2:
+            log.warning("ScopeGuard needs out_of_scope and other examples: it will not override anything")
+            return self._resource
+        model = LogisticRegression(C=float(self._config.get("c", 16.0)), class_weight="balanced", max_iter=2000)
+        model.fit(features(texts), np.array(labels))
+        self._weights = np.concatenate([model.coef_[0], model.intercept_]).astype(np.float32)
+        with self._model_storage.write_to(self._resource) as directory:
+            np.save(Path(directory) / _WEIGHTS_FILE, self._weights, allow_pickle=False)
+        return self._resource
+
+    @classmethod
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> ScopeGuard:
+        """The guard with its stored weights (none: it overrides nothing)."""
+        weights = None
+        try:
+            with model_storage.read_from(resource) as directory:
+                weights = np.load(Path(directory) / _WEIGHTS_FILE, allow_pickle=False)
+        except (ValueError, OSError) as exc:
+            log.warning("ScopeGuard has no stored weights (%s): it will not override anything", exc)
+        return cls(config, model_storage, resource, weights)
+
+    def score(self, text: str) -> float | None:
+        """Probability that the text is out of scope; None when untrained."""
+        if self._weights is None or self._weights.shape[0] != 2 * _N_FEATURES + 1 or not text:
+            return None
+        logit = float(features([text]) @ self._weights[:-1] + self._weights[-1])
+        return 1.0 / (1.0 + float(np.exp(-logit)))
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Score each message; override an open-question intent when the score reaches the threshold."""
+        threshold = float(self._config.get("threshold", 0.7))
+        for message in messages:
+            score = self.score(message.get(TEXT) or "")
+            if score is None:
+                continue
+            message.set(SCORE_KEY, round(score, 4), add_to_output=True)
+            if score >= threshold and self._may_override(message):
+                self._override(message, score)
+        return messages
+
+    @staticmethod
+    def _may_override(message: Message) -> bool:
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
+        if intent.split("/", 1)[0] not in OPEN_INTENTS:
+            return False
+        return not any(e.get(EXTRACTOR) == _CATALOG_EXTRACTOR and e.get(ENTITY_ATTRIBUTE_TYPE) in _CATALOG_EVIDENCE
+                       for e in message.get(ENTITIES) or [])
+
+    @staticmethod
+    def _override(message: Message, score: float) -> None:
+        """out_of_scope with the guard's probability; the other intents share what is left (so the fallback
+        classifier's ambiguity rule sees a clear winner); DIET's entities go. The replaced prediction is kept
+        in the output (``scope_guard_replaced``) for measurement."""
+        original = list(message.get(INTENT_RANKING_KEY) or [])
+        chosen = {INTENT_NAME_KEY: OUT_OF_SCOPE, PREDICTED_CONFIDENCE_KEY: score}
+        others = [{INTENT_NAME_KEY: r.get(INTENT_NAME_KEY),
+                   PREDICTED_CONFIDENCE_KEY: float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) * (1.0 - score)}
+                  for r in original if r.get(INTENT_NAME_KEY) != OUT_OF_SCOPE]
+        message.set(REPLACED_KEY, {"intent": message.get(INTENT), "intent_ranking": original}, add_to_output=True)
+        message.set(INTENT, chosen, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [chosen, *others], add_to_output=True)
+        message.set(ENTITIES, [e for e in message.get(ENTITIES) or [] if e.get(EXTRACTOR) != "DIETClassifier"],
+                    add_to_output=True)

@@ -1,0 +1,169 @@
+"""Ranking of search candidates: every word asked for first, then BM25F and small tie-breakers.
+
+Pure functions over plain values: the database finds the candidates (full-text or ILIKE); this module scores
+and orders them, the same way on every database.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from store.query_understanding import fold, singular
+
+# The searchable fields of a product, in the order of Candidate.fields (and of the full-text index's columns).
+FIELDS = ("name", "brand", "category", "subcategory", "tags", "description")
+# BM25F weight of a word found in each field: the name says what the product is; a subcategory often repeats it.
+FIELD_WEIGHTS = (3.0, 1.0, 1.0, 0.5, 1.0, 1.0)
+# BM25F length normalisation per field: names carry specifications, so a long name is penalised less.
+FIELD_B = (0.3, 0.75, 0.75, 0.75, 0.75, 0.75)
+BM25_K1 = 1.2
+
+# Products holding every word asked for come first: coverage (0..1) outweighs everything else.
+COVERAGE_WEIGHT = 10.0
+# BM25F, scaled so that the best candidate scores 1.
+RELEVANCE_WEIGHT = 1.0
+# Words found as typed ('shoes'), not only as another form ('shoe'), per share of the words.
+EXACT_WEIGHT = 0.3
+# Filed exactly under the kind of product asked for, when that kind is a filter: before those that only name it.
+FILED_WEIGHT = 2.0
+# The main word asked for only qualifies the product's kind ('notebook case' for 'notebook'): an accessory.
+ACCESSORY_PENALTY = 0.3
+# Each earlier product with the same name pushes a duplicate down, so one listing does not fill the page.
+DUPLICATE_PENALTY = 0.3
+# Rating (0-5) as a tie-breaker between otherwise equal products.
+RATING_WEIGHT = 0.01
+
+
+@lru_cache(maxsize=65536)
+def base_form(word: str) -> str:
+    """The form two spellings of one word share ('batteries', 'battery' -> 'battery')."""
+    return singular(word)
+
+
+def field_words(value: str | None) -> tuple[str, ...]:
+    """The folded words of one field."""
+    return tuple(fold(value or "").split())
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A product found by the retrieval step, with what the ranking needs to know about it."""
+
+    id: int
+    name: str
+    fields: tuple[tuple[str, ...], ...]  # folded words of each field of FIELDS, in that order
+    filed: bool = False  # filed exactly under the kind of product the search filters on
+    rating: float | None = None
+    kind: tuple[tuple[str, ...], ...] = ()  # the subcategory's alternatives, see `kind_phrases`
+
+    @property
+    def words(self) -> set[str]:
+        """Every word of every field."""
+        return {w for words in self.fields for w in words}
+
+
+def same_word(query_word: str, word: str) -> bool:
+    """True when a product word is the query word or another form of it ('shoes' and 'shoe')."""
+    return word == query_word or base_form(word) == base_form(query_word)
+
+
+def coverage(query_words: Sequence[str], words: set[str]) -> float:
+    """Share of the query words a product holds in some form (1.0 when there are none)."""
+    if not query_words:
+        return 1.0
+    bases = {base_form(w) for w in words}
+    return sum(1 for q in query_words if q in words or base_form(q) in bases) / len(query_words)
+
+
+def exact_share(query_words: Sequence[str], words: set[str]) -> float:
+    """Share of the query words a product holds exactly as typed."""
+    if not query_words:
+        return 0.0
+    return sum(1 for q in query_words if q in words) / len(query_words)
+
+
+def idf(frequency: int, total: int) -> float:
+    """Inverse document frequency of a word held by `frequency` of `total` products (as Lucene's BM25)."""
+    return math.log(1.0 + (total - frequency + 0.5) / (frequency + 0.5))
+
+
+def bm25f(query_words: Sequence[str], candidates: Sequence[Candidate], idfs: Mapping[str, float]) -> list[float]:
+    """BM25F of each candidate: per field, word counts normalised by the field's length (against the candidates'
+    average), weighted by FIELD_WEIGHTS and summed, then saturated once per query word."""
+    averages = []
+    for index in range(len(FIELDS)):
+        lengths = [len(c.fields[index]) for c in candidates if index < len(c.fields)]
+        averages.append(max(sum(lengths) / len(lengths), 1.0) if lengths else 1.0)
+    scores = []
+    for candidate in candidates:
+        score = 0.0
+        for q in query_words:
+            tf = 0.0
+            for index, words in enumerate(candidate.fields[:len(FIELDS)]):
+                hits = sum(1 for w in words if same_word(q, w))
+                if hits:
+                    b = FIELD_B[index]
+                    tf += FIELD_WEIGHTS[index] * hits / (1.0 - b + b * len(words) / averages[index])
+            if tf > 0:
+                score += idfs.get(q, 0.0) * tf * (BM25_K1 + 1.0) / (tf + BM25_K1)
+        scores.append(score)
+    return scores
+
+
+def kind_phrases(kind: str | None) -> tuple[tuple[str, ...], ...]:
+    """The folded words of each alternative a kind names ('power adapter/inverter' -> power adapter, inverter)."""
+    return tuple(words for words in map(field_words, (kind or "").split("/")) if words)
+
+
+def kind_heads(kinds: Iterable[str]) -> frozenset[str]:
+    """The base forms of the last words of kinds of products ('notebook case' -> 'case')."""
+    return frozenset(base_form(words[-1]) for kind in kinds for words in kind_phrases(kind))
+
+
+def accessory(query_words: Sequence[str], candidate: Candidate, heads: frozenset[str]) -> bool:
+    """True when the main (last) word asked for is itself a kind of product (in `heads`) and only qualifies
+    the product's kind ('notebook case' for 'notebook', not 'running shoes' for 'running')."""
+    if not query_words or not candidate.kind or base_form(query_words[-1]) not in heads:
+        return False
+    head = query_words[-1]
+    if any(same_word(head, words[-1]) for words in candidate.kind):
+        return False
+    return any(same_word(head, w) for words in candidate.kind for w in words[:-1])
+
+
+def rerank(query_words: Sequence[str], candidates: Iterable[Candidate], scores: Sequence[float],
+           heads: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Candidates best first: coverage of the words, BM25F `scores`, exact forms, filing, accessories of the
+    kinds `heads` (see `kind_heads`), rating; then each repeat of a product name is pushed down."""
+    pool = list(candidates)
+    best = max(scores, default=0.0)
+    scale = best if best > 0 else 1.0
+    scored: list[tuple[float, int, Candidate]] = []
+    for position, (candidate, score) in enumerate(zip(pool, scores, strict=True)):
+        words = candidate.words
+        value = (COVERAGE_WEIGHT * coverage(query_words, words)
+                 + RELEVANCE_WEIGHT * max(score, 0.0) / scale
+                 + EXACT_WEIGHT * exact_share(query_words, words)
+                 + (FILED_WEIGHT if candidate.filed else 0.0)
+                 - (ACCESSORY_PENALTY if accessory(query_words, candidate, heads) else 0.0)
+                 + RATING_WEIGHT * float(candidate.rating or 0))
+        scored.append((value, position, candidate))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    seen: Counter[str] = Counter()
+    final: list[tuple[float, int, Candidate]] = []
+    for order, (value, _position, candidate) in enumerate(scored):
+        name = " ".join(field_words(candidate.name))
+        final.append((value - DUPLICATE_PENALTY * seen[name], order, candidate))
+        seen[name] += 1
+    final.sort(key=lambda item: (-item[0], item[1]))
+    return [candidate for _value, _order, candidate in final]
+
+
+__all__ = [
+    "FIELDS", "FIELD_WEIGHTS", "Candidate", "accessory", "base_form", "bm25f", "coverage", "exact_share",
+    "field_words", "idf", "kind_heads", "kind_phrases", "rerank", "same_word",
+]

@@ -1,0 +1,95 @@
+"""ScopeGuard: trains a calibrated out_of_scope model, stores it without pickle, overrides open questions only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from chatecomm_nlu.scope_guard import REPLACED_KEY, SCORE_KEY, ScopeGuard
+
+SHOP = ["show me running shoes", "any headphones under 100", "add the second one to my cart", "where is my order",
+        "do you sell backpacks", "i want a red dress", "cheap kettles please", "recommend a good blender",
+        "what is your return policy", "how long does shipping take", "track my package", "compare these two"]
+OTHER = ["what's the weather tomorrow", "set an alarm for seven", "transfer money to my savings account",
+         "book a flight to lisbon", "how many calories in an apple", "play some jazz music",
+         "what is the capital of peru", "remind me to call mom", "translate hello into german",
+         "how do i change a flat tire", "what's my credit score", "tell me the football score"]
+
+
+def _data() -> TrainingData:
+    examples = [Message(data={TEXT: t, INTENT: "search_product"}) for t in SHOP]
+    examples += [Message(data={TEXT: t, INTENT: "out_of_scope"}) for t in OTHER]
+    return TrainingData(training_examples=examples)
+
+
+@pytest.fixture()
+def guard(tmp_path: Path) -> ScopeGuard:
+    (tmp_path / "s").mkdir()
+    storage, resource = LocalModelStorage(tmp_path / "s"), Resource("scope_guard")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = {**ScopeGuard.get_default_config(), "threshold": 0.5}
+    ScopeGuard.create(config, storage, resource, context).train(_data())
+    return ScopeGuard.load(config, storage, resource, context)
+
+
+def _message(text: str, intent: str, confidence: float = 0.9, entities: list[dict] | None = None) -> Message:
+    message = Message(data={TEXT: text})
+    message.set(INTENT, {"name": intent, "confidence": confidence})
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": confidence},
+                                     {"name": "out_of_scope", "confidence": 1 - confidence}])
+    message.set(ENTITIES, entities or [])
+    return message
+
+
+def test_scores_separate_shop_from_other_domains(guard: ScopeGuard) -> None:
+    assert guard.score("set an alarm and play jazz") > 0.5 > guard.score("show me cheap running shoes")
+
+
+def test_an_open_question_from_another_domain_becomes_out_of_scope(guard: ScopeGuard) -> None:
+    message = _message("what's the weather like in peru", "recommend")
+    guard.process([message])
+    assert message.get(INTENT)["name"] == "out_of_scope"
+    assert message.get(INTENT_RANKING_KEY)[0]["name"] == "out_of_scope"
+    assert message.get(REPLACED_KEY)["intent"]["name"] == "recommend"
+    assert 0.5 <= message.get(SCORE_KEY) <= 1
+
+
+def test_answers_and_catalog_words_are_never_overridden(guard: ScopeGuard) -> None:
+    answer = _message("what's the weather like in peru", "inform")
+    catalog = _message("what's the weather like in peru", "search_product",
+                       entities=[{"entity": "category", "start": 0, "end": 4, "value": "x",
+                                  "extractor": "CatalogEntityExtractor"}])
+    guard.process([answer, catalog])
+    assert answer.get(INTENT)["name"] == "inform"
+    assert catalog.get(INTENT)["name"] == "search_product"
+
+
+def test_a_shop_question_keeps_its_intent(guard: ScopeGuard) -> None:
+    message = _message("do you sell red running shoes", "search_product")
+    guard.process([message])
+    assert message.get(INTENT)["name"] == "search_product"
+    assert message.get(REPLACED_KEY) is None
+
+
+def test_weights_are_stored_without_pickle(guard: ScopeGuard, tmp_path: Path) -> None:
+    stored = next((tmp_path / "s").rglob("weights.npy"))
+    weights = np.load(stored, allow_pickle=False)
+    assert weights.dtype == np.float32 and weights.ndim == 1
+
+
+def test_an_untrained_guard_changes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "s").mkdir()
+    context = ExecutionContext(GraphSchema({}), "test")
+    guard = ScopeGuard.load({}, LocalModelStorage(tmp_path / "s"), Resource("none"), context)
+    message = _message("what's the weather like", "recommend")
+    guard.process([message])
+    assert message.get(INTENT)["name"] == "recommend"
+    assert message.get(SCORE_KEY) is None
