@@ -177,6 +177,28 @@ class StoreFormValidation(_ServicesMixin, FormValidationAction, ABC):
         missing = next((slot for slot in required if tracker.slots.get(slot) is None), None)
         return SlotSet(names.SLOT_REQUESTED, missing)
 
+    def answer_in(self, slot: str, text: str, tracker: Tracker) -> Any:
+        """The value of the requested `slot` when the message plainly IS the answer, else None.
+
+        The form's slot mappings ignore some intents (faq, chitchat, help, ...) so that a question in the
+        middle of a form is answered. A language model can file a real answer under one of them (an address
+        taken for a shipping question); this second look keeps such an answer. Forms override it for the
+        slots whose answers can be recognised without the model (an email, an order number, an address).
+        """
+        return None
+
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Events:
+        """The extract_<slot> methods, then the requested slot from the message itself when nothing filled it."""
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        requested = tracker.get_slot(names.SLOT_REQUESTED)
+        text = latest_text(tracker).strip()
+        if (not requested or not text or text.startswith("/") or requested in tracker.slots_to_validate()
+                or any(event.get("name") == requested for event in events)):
+            return events
+        value = self.answer_in(str(requested), text, tracker)
+        return events if value is None else [*events, SlotSet(str(requested), value)]
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         """Extract and validate; on an unexpected exception the candidate values are rejected."""
         keep = len(dispatcher.messages)

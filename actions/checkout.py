@@ -18,6 +18,10 @@ from store.errors import CartEmpty, InvalidCheckoutDetails, OutOfStock, UnknownP
 from store.money import format_money
 from store.types import ShippingMethod
 
+# a message naming a shipping method is taken as the choice when it is this short and not a question
+# ("standard please"); a longer one ("how long does express take") is a question about it
+MAX_METHOD_WORDS = 4
+
 
 def method_label(method: ShippingMethod, currency: str) -> str:
     """'Express delivery (£12.99)': the method's name from the store policies and its price."""
@@ -58,6 +62,17 @@ class ValidateCheckoutForm(StoreFormValidation):
 
     def name(self) -> str:
         return names.VALIDATE_CHECKOUT_FORM
+
+    def answer_in(self, slot: str, text: str, tracker: Tracker) -> Any:
+        """An email, an address or a short shipping-method choice, whatever intent the model gave the message."""
+        if slot == names.SLOT_EMAIL:
+            return self.services.email_in_text(text)
+        if slot == names.SLOT_SHIPPING_ADDRESS:
+            return self.services.address_in_text(text)
+        if slot == names.SLOT_SHIPPING_METHOD and "?" not in text and len(text.split()) <= MAX_METHOD_WORDS:
+            method = self.services.find_shipping_method(text)
+            return method.code if method else None
+        return None
 
     def validate_email(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> dict[str, Any]:

@@ -84,6 +84,14 @@ class _OrderFormValidation(StoreFormValidation, ABC):
         latest = self.memo("latest", lambda: self.services.latest_order(sender_id(tracker)))
         return {names.SLOT_ORDER_ID: latest.order_id} if latest else {}
 
+    def answer_in(self, slot: str, text: str, tracker: Tracker) -> Any:
+        """An order number or an email, whatever intent the model gave the message."""
+        if slot == names.SLOT_ORDER_ID:
+            return self.services.order_number(text)
+        if slot == names.SLOT_ORDER_EMAIL:
+            return self.services.email_in_text(text)
+        return None
+
     def validate_order_id(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> dict[str, Any]:
         order_id = self.services.order_number(value)

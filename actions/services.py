@@ -332,6 +332,18 @@ class StoreServices:
         except InvalidCheckoutDetails:
             return None
 
+    def email_in_text(self, text: object) -> str | None:
+        """The first valid email address written in a message, or None."""
+        from store.orders import email_in_text
+
+        return email_in_text(text) if isinstance(text, str) else None
+
+    def address_in_text(self, text: object) -> str | None:
+        """The message as a shipping address when it reads as one (a number, a word, not a question), else None."""
+        from store.orders import looks_like_address
+
+        return self.checkout_address(text) if isinstance(text, str) and looks_like_address(text) else None
+
     def checkout_summary(self, sender_id: str, method_code: str | None) -> CheckoutSummary:
         """The cart, the chosen method, what shipping costs for this cart, and the total to pay."""
         from store.orders import quote_checkout

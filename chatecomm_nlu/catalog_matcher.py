@@ -57,6 +57,12 @@ _ORDINAL_NOT_MENTION = {"time", "times", "order", "orders", "purchase", "aid", "
                         "things", "date", "step", "impression", "half", "hand", "floor", "of", "day", "days", "week",
                         "weeks", "night", "month", "months", "year", "years", "season", "weekend", "minute", "visit",
                         "chance", "call", "episode", "game", "match", "round", "quarter", "semester", "payment"}
+# an ordinal beside these is a date ("march 10th", "monday the 5th", "the 3rd of may"), not a product reference
+_DATE_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+               "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+# "from the 5th to the 9th": a numeric ordinal between these and "the" is a day of the month
+_DATE_LINKS = {"from", "to", "through", "thru", "till", "until", "between", "and", "-", "on", "by", "since"}
 _CURRENCY_SYMBOLS = {"$", "€", "£"}
 _COLOUR_FOLLOWERS = {"colour", "color", "one", "ones", "version", "shade", "finish", "variant"}
 _CURRENCY_WORDS = {"dollar", "dollars", "buck", "bucks", "usd", "eur", "euro", "euros", "quid", "gbp", "pounds"}
@@ -634,10 +640,28 @@ def _read_mention(rule: str, span: Span) -> list[Found]:
             return []
         if span[0].lower_ in ("second", "next") and following == "to":
             return []
+        if _is_date(span):
+            return []
     claim_end = None
     if span.end < len(doc) and doc[span.end].lower_ in ("one", "ones"):
         claim_end = doc[span.end].idx + len(doc[span.end].text)
     return [Found(MENTION, span.start_char, span.end_char, span.text, span.text, claim_end)]
+
+
+def _is_date(span: Span) -> bool:
+    """True for an ordinal that is part of a date: beside a month or weekday ("march 10th", "monday the 5th"),
+    or a numeric one after "the" with a date link on either side ("from the 5th to the 9th")."""
+    doc = span.doc
+    words = [doc[i].lower_.strip(".,") if 0 <= i < len(doc) else "" for i in range(span.start - 2, span.end + 2)]
+    before2, before, following, after2 = words[0], words[1], words[-2], words[-1]
+    # "may" after an ordinal is the verb ("the first may be too small")
+    if before in _DATE_WORDS or (following in _DATE_WORDS and following != "may") or (
+            before == "the" and before2 in _DATE_WORDS):
+        return True
+    if following == "of" and after2 in _DATE_WORDS:
+        return True
+    numeric = any(ch.isdigit() for ch in span.text)
+    return numeric and before == "the" and (before2 in _DATE_LINKS or following in _DATE_LINKS)
 
 
 def _non_overlapping(found: Iterable[Found]) -> list[Found]:

@@ -7,17 +7,19 @@ hashed word (1-2) and character (2-5) n-grams and a logistic regression, so it r
 from DIET.
 
 When DIET chose an open question (searching, product questions, recommendations, FAQ, small talk, help),
-the catalog found none of its words in the message (no brand, category or product), and the guard's
-probability of out_of_scope is at least ``threshold``, the prediction becomes ``out_of_scope``. Answers
-to the bot's questions (inform, affirm, deny, ...), greetings and the order/cart intents are never
-overridden. The probability is added to the parse output as ``out_of_scope_score`` so that
-``make eval-nlu`` can measure and sweep the threshold.
+the message holds no shop evidence (no brand, category or product the catalog knows, no order number or
+email) and the guard's probability of out_of_scope is at least ``threshold``, the prediction becomes
+``out_of_scope``. The other intents (orders, cart, checkout, handoff, inform) are replaced only from the
+higher ``closed_threshold`` ("where is my luggage" is not an order question), and short social answers
+(yes, no, hello, thanks, bye, stop) never. The probability is added to the parse output as
+``out_of_scope_score`` so that ``make eval-nlu`` can measure and sweep both thresholds.
 
 The model is stored as two numpy arrays (no pickle): loading a model never runs code from it.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 from typing import Any
@@ -51,13 +53,19 @@ REPLACED_KEY = "scope_guard_replaced"
 # Intents whose prediction the guard may replace: open questions a message from another domain lands on.
 OPEN_INTENTS = ("search_product", "product_details", "compare_products", "recommend", "refine_search", "faq",
                 "chitchat", "help", "bot_challenge")
+# Intents the guard never replaces: one-word social answers whose scope a text model cannot judge.
+NEVER_REPLACED = ("affirm", "deny", "greet", "goodbye", "thank", "stop", OUT_OF_SCOPE, "nlu_fallback")
 _CATALOG_EVIDENCE = ("brand", "category", "product")
 _CATALOG_EXTRACTOR = "CatalogEntityExtractor"
+_PATTERN_EVIDENCE = ("order_id", "email")  # RegexEntityExtractor: an order number or an email is about the shop
+_PATTERN_EXTRACTOR = "RegexEntityExtractor"
 _WEIGHTS_FILE = "weights.npy"
 _N_FEATURES = 2 ** 18
 
 
+@functools.cache
 def _vectorizers() -> tuple[HashingVectorizer, HashingVectorizer]:
+    """The two stateless vectorizers, built once per process (transform only reads their parameters)."""
     words = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=_N_FEATURES, alternate_sign=False,
                               lowercase=True, norm="l2", token_pattern=r"(?u)\b\w+\b")
     chars = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), n_features=_N_FEATURES, alternate_sign=False,
@@ -77,8 +85,9 @@ class ScopeGuard(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """threshold: probability of out_of_scope from which the guard overrides; c: inverse regularisation."""
-        return {"threshold": 0.7, "c": 16.0}
+        """threshold: probability of out_of_scope from which the guard replaces an open question;
+        closed_threshold: the same for the other intents (None: never); c: inverse regularisation."""
+        return {"threshold": 0.7, "closed_threshold": None, "c": 16.0}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  weights: np.ndarray | None = None) -> None:
@@ -130,25 +139,34 @@ class ScopeGuard(GraphComponent):
         logit = float(features([text]) @ self._weights[:-1] + self._weights[-1])
         return 1.0 / (1.0 + float(np.exp(-logit)))
 
+    def threshold_for(self, intent: str) -> float | None:
+        """The score from which `intent` is replaced by out_of_scope (None: never)."""
+        base = intent.split("/", 1)[0]
+        if not base or base in NEVER_REPLACED:
+            return None
+        if base in OPEN_INTENTS:
+            return float(self._config.get("threshold", 0.7))
+        closed = self._config.get("closed_threshold")
+        return None if closed is None else float(closed)
+
     def process(self, messages: list[Message]) -> list[Message]:
-        """Score each message; override an open-question intent when the score reaches the threshold."""
-        threshold = float(self._config.get("threshold", 0.7))
+        """Score each message; replace its intent when the score reaches that intent's threshold."""
         for message in messages:
             score = self.score(message.get(TEXT) or "")
             if score is None:
                 continue
             message.set(SCORE_KEY, round(score, 4), add_to_output=True)
-            if score >= threshold and self._may_override(message):
+            threshold = self.threshold_for((message.get(INTENT) or {}).get(INTENT_NAME_KEY) or "")
+            if threshold is not None and score >= threshold and not self._shop_evidence(message):
                 self._override(message, score)
         return messages
 
     @staticmethod
-    def _may_override(message: Message) -> bool:
-        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
-        if intent.split("/", 1)[0] not in OPEN_INTENTS:
-            return False
-        return not any(e.get(EXTRACTOR) == _CATALOG_EXTRACTOR and e.get(ENTITY_ATTRIBUTE_TYPE) in _CATALOG_EVIDENCE
-                       for e in message.get(ENTITIES) or [])
+    def _shop_evidence(message: Message) -> bool:
+        """A brand, category or product the catalog knows, or an order number or email, in the message."""
+        return any((e.get(EXTRACTOR) == _CATALOG_EXTRACTOR and e.get(ENTITY_ATTRIBUTE_TYPE) in _CATALOG_EVIDENCE)
+                   or (e.get(EXTRACTOR) == _PATTERN_EXTRACTOR and e.get(ENTITY_ATTRIBUTE_TYPE) in _PATTERN_EVIDENCE)
+                   for e in message.get(ENTITIES) or [])
 
     @staticmethod
     def _override(message: Message, score: float) -> None:

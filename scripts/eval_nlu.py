@@ -40,6 +40,10 @@ from typing import Any, TypeVar
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # chatecomm_nlu: the pipeline's custom components and their constants
+
+from chatecomm_nlu.scope_guard import NEVER_REPLACED, OPEN_INTENTS  # noqa: E402
+
 DEFAULT_BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
 TRAINING_DATA = ROOT / "data"
 BITEXT_FILE = Path("intents-bitext") / "Bitext_Sample_Customer_Service_Training_Dataset.csv"
@@ -249,15 +253,44 @@ class Parsed:
                    float(score) if isinstance(score, (int, float)) else None, replaced)
 
     def with_guard_at(self, threshold: float) -> Parsed:
-        """The parse had ScopeGuard used `threshold` (valid for thresholds at or above the configured one)."""
-        if self.replaced is not None and self.scope_score is not None and self.scope_score < threshold:
+        """The parse had ScopeGuard used `threshold` for open questions (valid at or above the configured one)."""
+        if (self.replaced is not None and guard_kind(self.replaced.intent) == "open" and self.scope_score is not None
+                and self.scope_score < threshold):
             return self.replaced
+        return self
+
+    def with_closed_guard_at(self, threshold: float) -> Parsed:
+        """The parse had ScopeGuard used `threshold` for the other intents (valid at any threshold: a closed intent
+        the guard kept carries its score, one it replaced carries the prediction it replaced)."""
+        if self.replaced is not None and guard_kind(self.replaced.intent) == "closed":
+            return self.replaced if self.scope_score is not None and self.scope_score < threshold else self
+        if (self.replaced is None and guard_kind(self.intent) == "closed" and self.scope_score is not None
+                and self.scope_score >= threshold and not shop_evidence(self.entities)):
+            score = self.scope_score  # the guard's own ranking: out_of_scope first, the others scaled down
+            ranking = ((OUT_OF_SCOPE, score),
+                       *((name, c * (1.0 - score)) for name, c in self.ranking if name not in (OUT_OF_SCOPE, FALLBACK)))
+            return Parsed(OUT_OF_SCOPE, ranking, {}, self.entities, score, self)
         return self
 
     @property
     def label(self) -> str:
         """The final intent, retrieval intents as faq/<key>."""
         return full_label(self.intent, self.retrieval)
+
+
+def guard_kind(intent: str) -> str | None:
+    """'open' or 'closed': which ScopeGuard threshold applies to the intent; None: the guard never replaces it."""
+    base = intent.split("/", 1)[0]
+    if not base or base in NEVER_REPLACED:
+        return None
+    return "open" if base in OPEN_INTENTS else "closed"
+
+
+def shop_evidence(entities: Iterable[Mapping[str, Any]]) -> bool:
+    """What ScopeGuard counts as shop evidence: a catalog brand/category/product, an order number, an email."""
+    return any((e.get("extractor") == "CatalogEntityExtractor" and e.get("entity") in ("brand", "category", "product"))
+               or (e.get("extractor") == "RegexEntityExtractor" and e.get("entity") in ("order_id", "email"))
+               for e in entities)
 
 
 def intent_at(parsed: Parsed, threshold: float, ambiguity: float, configured: float | None) -> str:
@@ -671,6 +704,7 @@ class Figures:
     reproduced: int
     best: SweepRow | None
     guard_sweep: list[SweepRow] = field(default_factory=list)  # at the configured fallback threshold
+    closed_sweep: list[SweepRow] = field(default_factory=list)  # ScopeGuard closed_threshold, same fallback
 
 
 def compute(reports: Reports, inputs: Inputs, parses: Parses, configured: float | None,
@@ -714,19 +748,41 @@ def compute(reports: Reports, inputs: Inputs, parses: Parses, configured: float 
     }
     guard = guard_sweep(configured, ambiguity, oos=parses.clinc_oos, non_shop=non_shop, in_scope=in_scope_own,
                         bitext=bitext_pairs) if configured is not None else []
+    closed = closed_guard_sweep(configured, ambiguity, oos=parses.clinc_oos, non_shop=non_shop,
+                                in_scope=in_scope_own, bitext=bitext_pairs) if configured is not None else []
     return Figures(values, entity_counts, duplicates, in_scope_own, oos_own, bitext_pairs, dict(per_bitext),
-                   non_shop, sweep, reproduced, recommend(sweep), guard)
+                   non_shop, sweep, reproduced, recommend(sweep), guard, closed)
 
 
 GUARD_SWEEP = (*(round(0.3 + 0.05 * i, 2) for i in range(14)), 1.01)  # 1.01: the guard never overrides
+CLOSED_SWEEP = (*(round(0.5 + 0.05 * i, 2) for i in range(10)), 1.01)
 
 
-def guard_threshold(config: Mapping[str, Any]) -> float | None:
-    """The ScopeGuard threshold of config.yml; None when the pipeline has no ScopeGuard."""
+def guard_threshold(config: Mapping[str, Any], key: str = "threshold") -> float | None:
+    """A ScopeGuard threshold of config.yml (threshold or closed_threshold); None when not set or no ScopeGuard."""
     for component in config.get("pipeline") or []:
         if isinstance(component, Mapping) and str(component.get("name", "")).endswith("ScopeGuard"):
-            return float(component.get("threshold", 0.7))
+            value = component.get(key, 0.7 if key == "threshold" else None)
+            return None if value is None else float(value)
     return None
+
+
+def closed_guard_sweep(fallback: float, ambiguity: float, *, oos: Sequence[Parsed], non_shop: Sequence[Parsed],
+                       in_scope: Sequence[Parsed], bitext: Sequence[tuple[str, Parsed]],
+                       thresholds: Sequence[float] = CLOSED_SWEEP) -> list[SweepRow]:
+    """The figures had ScopeGuard used each closed_threshold (the open threshold as configured)."""
+    if not any(p.scope_score is not None for p in [*oos, *non_shop, *in_scope]):
+        return []
+    rows = []
+    for t in thresholds:
+        def at(items: Sequence[Parsed], t: float = t) -> list[Parsed]:
+            return [p.with_closed_guard_at(t) for p in items]
+
+        row = sweep_row(fallback, ambiguity, fallback, oos=at(oos), non_shop=at(non_shop), in_scope=at(in_scope),
+                        bitext=[(gold, p.with_closed_guard_at(t)) for gold, p in bitext])
+        rows.append(SweepRow(t, row.clinc_oos, row.clinc_non_shop, row.clinc_pooled, row.in_scope_fallback,
+                             row.bitext))
+    return rows
 
 
 def guard_sweep(fallback: float, ambiguity: float, *, oos: Sequence[Parsed], non_shop: Sequence[Parsed],
@@ -855,6 +911,14 @@ def print_details(fig: Figures, inputs: Inputs, parses: Parses, configured: floa
         print(f"ScopeGuard threshold sweep (fallback threshold {configured}; rows below the configured "
               f"{configured_guard} repeat it)")
         _print_sweep(fig.guard_sweep, configured_guard, best)
+    if fig.closed_sweep:
+        config = yaml.safe_load((ROOT / "config.yml").read_text()) or {}
+        configured_closed = guard_threshold(config, "closed_threshold")
+        print()
+        print(f"ScopeGuard closed_threshold sweep (orders, cart, checkout, handoff, inform; open threshold "
+              f"{guard_threshold(config)}, fallback {configured}; 1.01 = never)")
+        _print_sweep(fig.closed_sweep, 1.01 if configured_closed is None else configured_closed,
+                     recommend(fig.closed_sweep))
     if fig.reproduced != everything:
         print(f"  WARNING: {everything - fig.reproduced} parses differ from the recomputation at the configured "
               "threshold: was the model trained with this config.yml?")
@@ -887,6 +951,7 @@ def summary(fig: Figures, reports: Reports, inputs: Inputs, model: Path, configu
         "clinc_excluded_intents": dict(CLINC_SHOP_INTENTS),
         "sweep": [asdict(r) for r in fig.sweep],
         "scope_guard_sweep": [asdict(r) for r in fig.guard_sweep],
+        "scope_guard_closed_sweep": [asdict(r) for r in fig.closed_sweep],
         "sweep_reproduced": fig.reproduced,
         "recommended_threshold": fig.best.threshold if fig.best else None,
         "bitext_at_recommended": fig.best.bitext if fig.best else None,

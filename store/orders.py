@@ -92,6 +92,39 @@ def validate_email(email: str) -> str:
     return value
 
 
+_EMAIL_IN_TEXT = re.compile(r"[^\s<>(),;:\"'\[\]]+@[^\s<>(),;:\"'\[\]]+")
+_QUESTION_START = frozenset(
+    "what whats how when where why who which can could do does did is are will would should may shall".split())
+MAX_ADDRESS_WORDS = 30
+
+
+def email_in_text(text: str) -> str | None:
+    """The first plausible email address written anywhere in `text`, as the store keeps it, or None."""
+    for candidate in _EMAIL_IN_TEXT.findall(text if isinstance(text, str) else ""):
+        try:
+            return validate_email(candidate.rstrip(".!?"))
+        except InvalidCheckoutDetails:
+            continue
+    return None
+
+
+def looks_like_address(text: str) -> bool:
+    """True when `text` reads as a postal address rather than a question or a request.
+
+    An address has a number (house, postcode) and a word, is not a question and is not a long sentence.
+    Used only to take an answer the language model filed under another intent; the store itself
+    accepts any address validate_address accepts.
+    """
+    if not isinstance(text, str) or "?" in text:
+        return False
+    words = re.findall(r"[^\W_]+", text.lower())
+    if not words or len(words) > MAX_ADDRESS_WORDS or words[0] in _QUESTION_START:
+        return False
+    has_number = any(any(ch.isdigit() for ch in word) for word in words)
+    has_word = any(len(word) >= 2 and word.isalpha() for word in words)
+    return has_number and has_word
+
+
 def validate_address(address: str) -> str:
     """The shipping address on one tidy line (lines joined with ', '); InvalidCheckoutDetails('shipping_address')."""
     lines = [" ".join(line.split()) for line in (address or "").splitlines()] if isinstance(address, str) else []

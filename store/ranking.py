@@ -7,10 +7,11 @@ and orders them, the same way on every database.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from store.query_understanding import fold, singular
 
@@ -44,8 +45,13 @@ def base_form(word: str) -> str:
     return singular(word)
 
 
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
 def field_words(value: str | None) -> tuple[str, ...]:
-    """The folded words of one field."""
+    """The folded words of one field (as `fold`; one regular expression for the usual plain-ASCII text)."""
+    if value and value.isascii():
+        return tuple(_ASCII_WORD.findall(value.lower().replace("&", " and ").replace("'", "")))
     return tuple(fold(value or "").split())
 
 
@@ -60,10 +66,27 @@ class Candidate:
     rating: float | None = None
     kind: tuple[tuple[str, ...], ...] = ()  # the subcategory's alternatives, see `kind_phrases`
 
-    @property
-    def words(self) -> set[str]:
+    @cached_property
+    def words(self) -> frozenset[str]:
         """Every word of every field."""
-        return {w for words in self.fields for w in words}
+        return frozenset(w for words in self.fields for w in words)
+
+    @cached_property
+    def bases(self) -> frozenset[str]:
+        """The base form (see `base_form`) of every word of every field."""
+        return frozenset(base_form(w) for w in self.words)
+
+    @cached_property
+    def field_bases(self) -> tuple[dict[str, int], ...]:
+        """Per field of FIELDS, how often each base form occurs (what BM25F counts)."""
+        counted = []
+        for words in self.fields[:len(FIELDS)]:
+            counts: dict[str, int] = {}
+            for w in words:
+                key = base_form(w)
+                counts[key] = counts.get(key, 0) + 1
+            counted.append(counts)
+        return tuple(counted)
 
 
 def same_word(query_word: str, word: str) -> bool:
@@ -71,15 +94,17 @@ def same_word(query_word: str, word: str) -> bool:
     return word == query_word or base_form(word) == base_form(query_word)
 
 
-def coverage(query_words: Sequence[str], words: set[str]) -> float:
-    """Share of the query words a product holds in some form (1.0 when there are none)."""
+def coverage(query_words: Sequence[str], words: Set[str], bases: Set[str] | None = None) -> float:
+    """Share of the query words a product holds in some form (1.0 when there are none); `bases` are the base
+    forms of `words` when known."""
     if not query_words:
         return 1.0
-    bases = {base_form(w) for w in words}
+    if bases is None:
+        bases = {base_form(w) for w in words}
     return sum(1 for q in query_words if q in words or base_form(q) in bases) / len(query_words)
 
 
-def exact_share(query_words: Sequence[str], words: set[str]) -> float:
+def exact_share(query_words: Sequence[str], words: Set[str]) -> float:
     """Share of the query words a product holds exactly as typed."""
     if not query_words:
         return 0.0
@@ -98,18 +123,21 @@ def bm25f(query_words: Sequence[str], candidates: Sequence[Candidate], idfs: Map
     for index in range(len(FIELDS)):
         lengths = [len(c.fields[index]) for c in candidates if index < len(c.fields)]
         averages.append(max(sum(lengths) / len(lengths), 1.0) if lengths else 1.0)
+    wanted = [(base_form(q), idfs.get(q, 0.0)) for q in query_words]  # a word matches any form of it (same_word)
     scores = []
     for candidate in candidates:
         score = 0.0
-        for q in query_words:
+        field_bases = candidate.field_bases
+        for base, weight in wanted:
             tf = 0.0
-            for index, words in enumerate(candidate.fields[:len(FIELDS)]):
-                hits = sum(1 for w in words if same_word(q, w))
+            for index, counts in enumerate(field_bases):
+                hits = counts.get(base)
                 if hits:
                     b = FIELD_B[index]
-                    tf += FIELD_WEIGHTS[index] * hits / (1.0 - b + b * len(words) / averages[index])
+                    length = len(candidate.fields[index])
+                    tf += FIELD_WEIGHTS[index] * hits / (1.0 - b + b * length / averages[index])
             if tf > 0:
-                score += idfs.get(q, 0.0) * tf * (BM25_K1 + 1.0) / (tf + BM25_K1)
+                score += weight * tf * (BM25_K1 + 1.0) / (tf + BM25_K1)
         scores.append(score)
     return scores
 
@@ -145,7 +173,7 @@ def rerank(query_words: Sequence[str], candidates: Iterable[Candidate], scores: 
     scored: list[tuple[float, int, Candidate]] = []
     for position, (candidate, score) in enumerate(zip(pool, scores, strict=True)):
         words = candidate.words
-        value = (COVERAGE_WEIGHT * coverage(query_words, words)
+        value = (COVERAGE_WEIGHT * coverage(query_words, words, candidate.bases)
                  + RELEVANCE_WEIGHT * max(score, 0.0) / scale
                  + EXACT_WEIGHT * exact_share(query_words, words)
                  + (FILED_WEIGHT if candidate.filed else 0.0)
@@ -156,7 +184,7 @@ def rerank(query_words: Sequence[str], candidates: Iterable[Candidate], scores: 
     seen: Counter[str] = Counter()
     final: list[tuple[float, int, Candidate]] = []
     for order, (value, _position, candidate) in enumerate(scored):
-        name = " ".join(field_words(candidate.name))
+        name = " ".join(candidate.fields[0] if candidate.fields else field_words(candidate.name))
         final.append((value - DUPLICATE_PENALTY * seen[name], order, candidate))
         seen[name] += 1
     final.sort(key=lambda item: (-item[0], item[1]))

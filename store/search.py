@@ -17,6 +17,7 @@ import logging
 import re
 import threading
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from sqlalchemy import Float, Integer, Text, and_, bindparam, case, cast, column, exists, func, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,7 +27,6 @@ from sqlalchemy.sql.elements import ColumnElement
 from store.catalog import Vocabulary, ensure_search_index, size_sort_key
 from store.db import FTS_TABLE
 from store.models import Product, SearchLog, Variant
-from store.products import to_summary
 from store.query_understanding import (
     COLOR_ALIASES,
     STOP_WORDS,
@@ -54,7 +54,7 @@ RELAX_ORDER = ("size", "color", "price", "brand", "text")
 FTS_WEIGHTS = FIELD_WEIGHTS
 LIKE_WEIGHTS = {"name": 3, "brand": 1, "subcategory": 1, "category": 1, "tags": 1, "description": 1}
 # How many candidates of each retrieval (all words; the main or rarest word) the ranking re-orders.
-RERANK_POOL = 50
+RERANK_POOL = 20
 # When fewer products than this hold every word, products holding the main or the rarest word follow them.
 FILL_BELOW = 10
 # A kind of product is a filter when at least this share of the products naming it are filed under it.
@@ -76,15 +76,30 @@ class _Catalog:
     name_words: list[str] | None = None  # every word of the product names and brands, read when first needed
     sure_kinds: dict[str, bool] = field(default_factory=dict)  # folded kind -> filed reliably enough to filter
     frequencies: dict[str, int] = field(default_factory=dict)  # word -> products holding it
+    documents: dict[int, _Document] = field(default_factory=dict)  # product id -> what the ranking reads of it
+
+
+@dataclass(frozen=True)
+class _Document:
+    """A product as the ranking sees it (words folded once), and its kinds lower-cased to tell whether it is filed."""
+
+    candidate: Candidate
+    kinds: frozenset[str]
 
 
 _CATALOG_CACHE: dict[str, tuple[tuple[object, ...], _Catalog]] = {}
 _LOCK = threading.Lock()
 
 
+# (products, highest id, latest update): changes when a product is added, removed, changed or deactivated (writes
+# go through the ORM or Core, which set `updated_at`). Each part is an index look-up (the SKU index, the primary key,
+# ix_products_updated), not a table scan; plain text, as it runs before every search.
+_FINGERPRINT = text(f"SELECT (SELECT count(*) FROM {Product.__tablename__}), (SELECT max(id) FROM "
+                    f"{Product.__tablename__}), (SELECT max(updated_at) FROM {Product.__tablename__})")
+
+
 def _catalog_fingerprint(session: Session) -> tuple[object, ...]:
-    stmt = select(func.count(), func.max(Product.id), func.max(Product.updated_at)).where(Product.active.is_(True))
-    return tuple(session.execute(stmt).one())
+    return tuple(session.execute(_FINGERPRINT).one())
 
 
 def _load_catalog(session: Session) -> tuple[_Catalog, bool]:
@@ -99,12 +114,19 @@ def _load_catalog(session: Session) -> tuple[_Catalog, bool]:
     if cached is not None and cached[0] == fingerprint:
         return cached[1], False
     catalog = _read_catalog(session)
-    catalog.products = int(fingerprint[0] or 0)
+    catalog.products = session.execute(select(func.count()).select_from(Product)
+                                       .where(Product.active.is_(True))).scalar_one()
     with _LOCK:
         if url not in _CATALOG_CACHE and len(_CATALOG_CACHE) >= 8:
             _CATALOG_CACHE.pop(next(iter(_CATALOG_CACHE)))
         _CATALOG_CACHE[url] = (fingerprint, catalog)
     return catalog, True
+
+
+def clear_search_cache() -> None:
+    """Forget every cached catalog: the next search reads its catalog again (benchmarks, tests)."""
+    with _LOCK:
+        _CATALOG_CACHE.clear()
 
 
 def _read_catalog(session: Session) -> _Catalog:
@@ -286,6 +308,17 @@ def _fts_ranked(match: str):  # noqa: ANN202 - a SQLAlchemy subquery
             .subquery("fts"))
 
 
+def _index_ranked(match: str, limit: int, exclude: set[int] | frozenset[int]):  # noqa: ANN202 - a text query
+    """(id, total) of the `limit` best full-text matches of active products, and how many match in all."""
+    weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+    excluded = f" AND rowid NOT IN ({', '.join(str(int(i)) for i in sorted(exclude))})" if exclude else ""
+    return text(f"SELECT f.pid, (SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match{excluded}) "
+                f"FROM (SELECT rowid AS pid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH :match{excluded} ORDER BY score, rowid LIMIT :limit) AS f "
+                f"JOIN {Product.__tablename__} AS p ON p.id = f.pid AND p.active = 1 ORDER BY f.score, f.pid"
+                ).bindparams(match=match, limit=limit)
+
+
 _LIKE_COLUMNS = {"name": Product.name, "brand": Product.brand, "subcategory": Product.subcategory,
                  "category": Product.category, "description": Product.description, "tags": cast(Product.tags, Text)}
 
@@ -313,36 +346,49 @@ class _Retrieval:
     """Products holding some words, best first, under fixed conditions (FTS5 on SQLite, ILIKE elsewhere)."""
 
     def __init__(self, session: Session, conditions: list[ColumnElement], catalog: _Catalog) -> None:
-        """Retrieval within `conditions` (active, price, brand, variants, sure kinds)."""
+        """Retrieval within `conditions` (active, price, brand, variants, sure kinds); the first is `active`."""
         self.session, self.conditions, self.catalog = session, conditions, catalog
         self.fts = _use_fts(session)
+        # Only `active`: the full-text index (active products only, see ensure_search_index) ranks and counts
+        # alone, without joining every match to the products table.
+        self.index_only = self.fts and len(conditions) == 1
 
     def ids(self, every: list[str], some: list[str], scored: list[str], *, limit: int,
             exclude: set[int] | frozenset[int] = frozenset(), offset: int = 0) -> list[int]:
         """Ids of products holding all of `every` and one of `some`, best first by the words `scored`."""
+        stmt = self._statement(every, some, scored, exclude, Product.id)
+        return list(self.session.execute(stmt.offset(offset).limit(limit)).scalars())
+
+    def ids_and_total(self, every: list[str], some: list[str], scored: list[str], *, limit: int,
+                      exclude: set[int] | frozenset[int] = frozenset()) -> tuple[list[int], int]:
+        """The first `limit` of `ids` and how many products match in all (one query)."""
+        if self.index_only:
+            stmt = _index_ranked(self._match(every, some, scored), limit, exclude)
+        else:
+            stmt = self._statement(every, some, scored, exclude, Product.id,
+                                   func.count().over().label("total")).limit(limit)
+        rows = self.session.execute(stmt).all()
+        return [row[0] for row in rows], int(rows[0][1]) if rows else 0
+
+    @staticmethod
+    def _match(every: list[str], some: list[str], scored: list[str]) -> str:
+        parts = [f"({fts_expression(scored, any_term=True)})"]
+        parts += [f'"{w}"' for w in every] + ([f"({fts_expression(some, any_term=True)})"] if some else [])
+        return " AND ".join(parts)
+
+    def _statement(self, every: list[str], some: list[str], scored: list[str],
+                   exclude: set[int] | frozenset[int], *columns: ColumnElement):  # noqa: ANN202 - a select
         if self.fts:
-            parts = [f"({fts_expression(scored, any_term=True)})"]
-            parts += [f'"{w}"' for w in every] + ([f"({fts_expression(some, any_term=True)})"] if some else [])
-            ranked = _fts_ranked(" AND ".join(parts))
-            stmt = (select(Product.id).join(ranked, ranked.c.pid == Product.id).where(*self.conditions)
+            ranked = _fts_ranked(self._match(every, some, scored))
+            stmt = (select(*columns).join(ranked, ranked.c.pid == Product.id).where(*self.conditions)
                     .order_by(ranked.c.score.asc(), Product.id))
         else:
             score, _ = _like_score(scored)
-            stmt = (select(Product.id).where(*self.conditions, *self._like(every, some))
+            stmt = (select(*columns).where(*self.conditions, *self._like(every, some))
                     .order_by(score.desc(), Product.id))
         if exclude:
             stmt = stmt.where(Product.id.not_in(sorted(exclude)))
-        return list(self.session.execute(stmt.offset(offset).limit(limit)).scalars())
-
-    def count(self, every: list[str], some: list[str]) -> int:
-        """How many products hold all of `every` and one of `some`."""
-        if self.fts:
-            parts = [f'"{w}"' for w in every] + ([f"({fts_expression(some, any_term=True)})"] if some else [])
-            ranked = _fts_ranked(" AND ".join(parts))
-            stmt = select(func.count()).select_from(Product).join(ranked, ranked.c.pid == Product.id)
-            return self.session.execute(stmt.where(*self.conditions)).scalar_one()
-        stmt = select(func.count()).select_from(Product).where(*self.conditions, *self._like(every, some))
-        return self.session.execute(stmt).scalar_one()
+        return stmt
 
     def frequency(self, word: str) -> int:
         """How many active products hold the word anywhere (cached with the catalog)."""
@@ -414,14 +460,34 @@ def _words(query: SearchQuery, boosted: list[str], retrieval: _Retrieval) -> _Wo
 # ---------------------------------------------------------------------------------------------- ranking
 
 
-def _candidates(rows: list) -> list[Candidate]:
-    """Ranking candidates from product rows (id, name, brand, category, subcategory, tags, description, rating)."""
+def _document(row) -> _Document:  # noqa: ANN001 - a result row
+    """The ranking's view of a product row (id, name, brand, category, subcategory, tags, description, rating)."""
+    fields = (row.name, row.brand, row.category, row.subcategory, " ".join(row.tags or []), row.description)
+    candidate = Candidate(id=row.id, name=row.name, fields=tuple(field_words(f) for f in fields),
+                          kind=kind_phrases(row.subcategory),
+                          rating=float(row.rating) if row.rating is not None else None)
+    return _Document(candidate=candidate, kinds=frozenset(v.lower() for v in (row.category, row.subcategory) if v))
+
+
+def _candidates(pool: list[int], catalog: _Catalog, session: Session, kinds: list[set[str]]) -> list[Candidate]:
+    """Ranking candidates for the product ids `pool`, in that order; read once per catalog (see `_load_catalog`).
+
+    A candidate is `filed` when it is filed under each of the `kinds` (lower-cased spellings of each kind).
+    """
+    missing = [pid for pid in pool if pid not in catalog.documents]
+    if missing:
+        stmt = select(Product.id, Product.name, Product.brand, Product.category, Product.subcategory, Product.tags,
+                      Product.description, Product.rating).where(Product.id.in_(missing))
+        catalog.documents.update((row.id, _document(row)) for row in session.execute(stmt))
     found = []
-    for row in rows:
-        fields = (row.name, row.brand, row.category, row.subcategory, " ".join(row.tags or []), row.description)
-        found.append(Candidate(id=row.id, name=row.name, fields=tuple(field_words(f) for f in fields),
-                               filed=bool(getattr(row, "filed", False)), kind=kind_phrases(row.subcategory),
-                               rating=float(row.rating) if row.rating is not None else None))
+    for pid in pool:
+        document = catalog.documents.get(pid)
+        if document is None:
+            continue
+        if kinds and all(document.kinds & names for names in kinds):
+            found.append(replace(document.candidate, filed=True))
+        else:
+            found.append(document.candidate)
     return found
 
 
@@ -432,29 +498,24 @@ def _ranked_page(query: SearchQuery, catalog: _Catalog, session: Session, *, off
     Products holding every word come first. When fewer than FILL_BELOW do, products holding the main word or
     the rarest one follow (any word when none holds them all), and the total counts them too.
     """
-    conditions, exact_kind, boosted = _filters(query, catalog, session, kinds_as_words=True)
+    conditions, _exact, boosted = _filters(query, catalog, session, kinds_as_words=True)
+    kinds = [{n.lower() for n in _spellings(catalog, v)} for v in (query.category, query.subcategory)
+             if v and v not in boosted]  # what the filters' exact-kind conditions compare
     retrieval = _Retrieval(session, conditions, catalog)
     words = _words(query, boosted, retrieval)
     if words is None:
         return None
-    complete = retrieval.count(words.required, [])
+    pool, complete = retrieval.ids_and_total(words.required, [], words.scored, limit=RERANK_POOL)
     if complete >= FILL_BELOW or len(words.required) == 1:
         words.keys, total = [], complete
-    else:
+    else:  # the pool holds every complete match; each holds the keys too, so the total counts them once
         if complete == 0:
             words.keys = list(words.required)
-        total = retrieval.count([], words.keys)
+        more, others = retrieval.ids_and_total([], words.keys, words.scored, limit=RERANK_POOL, exclude=set(pool))
+        pool, total = pool + more, complete + others
     if total == 0:
         return [], 0
-    pool = retrieval.ids(words.required, [], words.scored, limit=RERANK_POOL)
-    if words.keys:
-        pool += retrieval.ids([], words.keys, words.scored, limit=RERANK_POOL, exclude=set(pool))
-    filed = [and_(*exact_kind).label("filed")] if exact_kind else []
-    rows = list(session.execute(select(Product.id, Product.name, Product.brand, Product.category,
-                                       Product.subcategory, Product.tags, Product.description, Product.rating,
-                                       *filed).where(Product.id.in_(pool))))
-    position = {pid: i for i, pid in enumerate(pool)}
-    candidates = _candidates(sorted(rows, key=lambda row: position[row.id]))  # ties keep the retrieval order
+    candidates = _candidates(pool, catalog, session, kinds)  # ties keep the retrieval order
     products = max(catalog.products, 1)
     scores = bm25f(words.scored, candidates, {w: idf(retrieval.frequency(w), products) for w in words.scored})
     ranked = [c.id for c in rerank(words.required, candidates, scores, catalog.heads)]
@@ -465,7 +526,7 @@ def _ranked_page(query: SearchQuery, catalog: _Catalog, session: Session, *, off
 
 
 def _ordered(stmt, query: SearchQuery, relevance: list):  # noqa: ANN001, ANN202 - SQLAlchemy select
-    by_rating = [Product.rating.is_(None), Product.rating.desc()]
+    by_rating = [Product.rating.desc().nulls_last()]  # as ix_products_rating, on every database
     if query.sort == "price_asc":
         order = [Product.price.asc(), *relevance, *by_rating]
     elif query.sort == "price_desc":
@@ -494,34 +555,54 @@ def _matching(query: SearchQuery, catalog: _Catalog, session: Session, *, any_te
     return _ordered(stmt, query, [*first, score.desc()])
 
 
-def _sorted_page(query: SearchQuery, catalog: _Catalog, session: Session, *, offset: int,
-                 limit: int) -> tuple[list[int], int]:
-    """Sorted by price or rating (or relevance without words): all words, or any of them when none has all."""
+def _sorted_page(query: SearchQuery, catalog: _Catalog, session: Session, *, offset: int, limit: int,
+                 counted: bool = True) -> tuple[list[int], int]:
+    """Sorted by price or rating (or relevance without words): all words, or any of them when none has all.
+
+    Without `counted`, nothing is counted (a scan of every match): the total is only what the page shows.
+    """
     for any_term in (False, True):
         stmt = _matching(query, catalog, session, any_term=any_term)
-        total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+        if counted:
+            total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+        else:
+            ids = list(session.execute(stmt.offset(offset).limit(limit)).scalars())
+            total = offset + len(ids) if ids else 0
         if total or any_term or len(search_terms(query.text)) <= 1:
             break
+    if not counted:
+        return (ids, total) if ids else ([], 0)
     if total == 0 or offset >= total:
         return [], total
     return list(session.execute(stmt.offset(offset).limit(limit)).scalars()), total
 
 
-def _run(query: SearchQuery, catalog: _Catalog, session: Session, *, offset: int,
-         limit: int) -> tuple[list[ProductSummary], int]:
-    """One page of matching products and how many match."""
+def _run(query: SearchQuery, catalog: _Catalog, session: Session, *, offset: int, limit: int,
+         counted: bool = True) -> tuple[list[ProductSummary], int]:
+    """One page of matching products and how many match (without `counted`, perhaps only those shown)."""
     page = None
     if query.sort == "relevance":
         page = _ranked_page(query, catalog, session, offset=offset, limit=limit)
     if page is None:
-        page = _sorted_page(query, catalog, session, offset=offset, limit=limit)
+        page = _sorted_page(query, catalog, session, offset=offset, limit=limit, counted=counted)
     ids, total = page
     if not ids:
         return [], total
-    rows = session.execute(select(Product).options(selectinload(Product.variants))
-                           .where(Product.id.in_(ids))).scalars()
-    by_id = {row.id: row for row in rows}
-    return [to_summary(by_id[i]) for i in ids if i in by_id], total
+    return _summaries(ids, session), total
+
+
+def _summaries(ids: list[int], session: Session) -> list[ProductSummary]:
+    """The list view of products, in the order of `ids` (one query; the same as `store.products.to_summary`)."""
+    in_stock = exists().where(Variant.product_id == Product.id, Variant.stock > 0).label("in_stock")
+    stmt = select(Product.id, Product.sku, Product.name, Product.brand, Product.category, Product.subcategory,
+                  Product.price, Product.currency, Product.image_url, Product.rating, in_stock
+                  ).where(Product.id.in_(ids))
+    by_id = {row.id: row for row in session.execute(stmt)}
+    return [ProductSummary(sku=row.sku, name=row.name, brand=row.brand, category=row.category,
+                           subcategory=row.subcategory, price=Decimal(row.price), currency=row.currency,
+                           image_url=row.image_url, rating=Decimal(row.rating) if row.rating is not None else None,
+                           in_stock=bool(row.in_stock))
+            for row in (by_id.get(i) for i in ids) if row is not None]
 
 
 # ---------------------------------------------------------------------------------------------- search
@@ -542,7 +623,8 @@ def _alternatives(query: SearchQuery, catalog: _Catalog, session: Session) -> tu
     """Drop one filter at a time (size, colour, price, brand, text), then several, until something matches."""
     steps = _relaxations(query)
     for name, change in steps:
-        products, _ = _run(replace(query, **change), catalog, session, offset=0, limit=ALTERNATIVES)
+        products, _ = _run(replace(query, **change), catalog, session, offset=0, limit=ALTERNATIVES,
+                           counted=False)
         if products:
             return products, [name]
     current, relaxed = query, []
@@ -551,7 +633,7 @@ def _alternatives(query: SearchQuery, catalog: _Catalog, session: Session) -> tu
         relaxed.append(name)
         if len(relaxed) == 1:
             continue
-        products, _ = _run(current, catalog, session, offset=0, limit=ALTERNATIVES)
+        products, _ = _run(current, catalog, session, offset=0, limit=ALTERNATIVES, counted=False)
         if products:
             return products, list(relaxed)
     return [], []
@@ -607,6 +689,7 @@ def match_product_names(name: str, session: Session, *, limit: int = 10) -> list
 
 
 __all__ = [
-    "SORTS", "describe", "find_prices", "fold", "fts_expression", "match_product_names", "phrase_forms", "plural",
-    "query_from_dict", "query_to_dict", "refine", "search", "search_terms", "singular", "size_sort_key", "understand",
+    "SORTS", "clear_search_cache", "describe", "find_prices", "fold", "fts_expression", "match_product_names",
+    "phrase_forms", "plural", "query_from_dict", "query_to_dict", "refine", "search", "search_terms", "singular",
+    "size_sort_key", "understand",
 ]

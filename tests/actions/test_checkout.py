@@ -87,6 +87,36 @@ async def test_an_unknown_method_lists_the_methods(services: StoreServices) -> N
     assert "Standard shipping ($4.99)" in methods and "Express delivery ($12.99)" in methods
 
 
+@pytest.mark.parametrize(("requested", "text", "expected"), [
+    (names.SLOT_EMAIL, "sure, it's Ana@Example.com thanks", "ana@example.com"),
+    (names.SLOT_SHIPPING_ADDRESS, "12 Harbour Street, Springfield 40101", "12 Harbour Street, Springfield 40101"),
+    (names.SLOT_SHIPPING_ADDRESS, "Flat 3, 7 Mill Lane\nLeeds LS1 4AB", "Flat 3, 7 Mill Lane, Leeds LS1 4AB"),
+    (names.SLOT_SHIPPING_METHOD, "standard shipping", "standard"),
+])
+async def test_an_answer_the_model_filed_under_another_intent_is_taken(services: StoreServices, requested: str,
+                                                                      text: str, expected: str) -> None:
+    tracker = make_tracker(slots={names.SLOT_REQUESTED: requested}, active_loop=FORM, intent="faq", text=text)
+    events, dispatcher = await run(ValidateCheckoutForm(services), tracker)
+    assert SlotSet(requested, expected) in events
+    assert responses(dispatcher) == []
+
+
+@pytest.mark.parametrize(("requested", "text"), [
+    (names.SLOT_EMAIL, "what is your returns policy"),
+    (names.SLOT_SHIPPING_ADDRESS, "how long does delivery take to 40101?"),
+    (names.SLOT_SHIPPING_ADDRESS, "do you ship to Canada"),
+    (names.SLOT_SHIPPING_ADDRESS, "what payment methods do you take"),
+    (names.SLOT_SHIPPING_METHOD, "how long does express delivery take"),
+    (names.SLOT_SHIPPING_METHOD, "is standard shipping free?"),
+])
+async def test_a_question_during_checkout_is_left_to_the_dialogue(services: StoreServices, requested: str,
+                                                                  text: str) -> None:
+    tracker = make_tracker(slots={names.SLOT_REQUESTED: requested}, active_loop=FORM, intent="faq", text=text)
+    events, dispatcher = await run(ValidateCheckoutForm(services), tracker)
+    assert not [e for e in events if e.get("name") == requested]
+    assert responses(dispatcher) == []
+
+
 async def test_ask_shipping_method_offers_buttons(services: StoreServices) -> None:
     events, dispatcher = await run(ActionAskShippingMethod(services), make_tracker(active_loop=FORM))
     sent = message(dispatcher, names.UTTER_ASK_SHIPPING_METHOD)

@@ -96,6 +96,25 @@ async def test_the_matching_email_opens_the_order(services: StoreServices, order
                       SlotSet(names.SLOT_REQUESTED, None)]
 
 
+async def test_an_email_the_model_filed_under_another_intent_still_opens_the_order(services: StoreServices,
+                                                                                    order: OrderView) -> None:
+    tracker = make_tracker(sender_id=STRANGER, slots={names.SLOT_REQUESTED: names.SLOT_ORDER_EMAIL,
+                                                      names.SLOT_ORDER_ID: order.order_id},
+                           active_loop=names.ORDER_STATUS_FORM, intent="chitchat", text=f"it is {EMAIL.upper()}")
+    events, dispatcher = await run(ValidateOrderStatusForm(services), tracker)
+    assert dispatcher.messages == []
+    assert SlotSet(names.SLOT_ORDER_EMAIL, EMAIL) in events and SlotSet(names.SLOT_REQUESTED, None) in events
+
+
+async def test_a_question_while_the_number_is_asked_is_left_to_the_dialogue(services: StoreServices,
+                                                                            order: OrderView) -> None:
+    tracker = make_tracker(sender_id=STRANGER, slots={names.SLOT_REQUESTED: names.SLOT_ORDER_ID},
+                           active_loop=names.ORDER_STATUS_FORM, intent="faq", text="how long does shipping take")
+    events, dispatcher = await run(ValidateOrderStatusForm(services), tracker)
+    assert dispatcher.messages == []
+    assert not [e for e in events if e.get("name") in (names.SLOT_ORDER_ID, names.SLOT_ORDER_EMAIL)]
+
+
 @pytest.mark.parametrize("number", ["order", "CE-999999"])
 async def test_wrong_email_and_unknown_number_look_the_same(services: StoreServices, order: OrderView,
                                                            number: str) -> None:

@@ -27,8 +27,10 @@ from store.orders import (
     add_business_days,
     advance_order,
     cancel_order,
+    email_in_text,
     get_order,
     latest_order_for_sender,
+    looks_like_address,
     normalize_order_number,
     order_placed_by,
     place_order,
@@ -101,6 +103,33 @@ def test_addresses_are_tidied_and_bounded() -> None:
         with pytest.raises(InvalidCheckoutDetails) as err:
             validate_address(bad)  # type: ignore[arg-type]
         assert err.value.field == "shipping_address"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("my email is Ana.Lee@Example.com, thanks", "ana.lee@example.com"),
+    ("<ana@example.com>", "ana@example.com"),
+    ("ana@example.com.", "ana@example.com"),
+    ("ana at example dot com", None),
+    ("send it to @handle or a@b", None),
+    ("", None),
+])
+def test_email_in_text(text: str, expected: str | None) -> None:
+    assert email_in_text(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("12 Harbour Street, Springfield 40101", True),
+    ("Flat 3, 7 Mill Lane, Leeds LS1 4AB", True),
+    ("Rua das Flores 221, 4050-265 Porto", True),
+    ("how long does delivery take to 40101?", False),
+    ("do you ship to Canada", False),
+    ("what is your returns policy", False),
+    ("Harbour Street Springfield", False),
+    ("40101", False),
+    ("word " * 40 + "12", False),
+])
+def test_looks_like_address(text: str, expected: bool) -> None:
+    assert looks_like_address(text) is expected
 
 
 def test_shipping_cost_is_free_from_the_threshold() -> None:

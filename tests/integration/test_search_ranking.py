@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
+from sqlalchemy import select, update
 
 import store.search as search_module
+from store.models import Product
 from store.search import search
 from store.types import SearchQuery, SearchResult
 from store.uow import UnitOfWork
@@ -103,3 +106,64 @@ def test_brand_only_query_ranks_by_what_the_text_says(uow_factory: UowFactory, a
     add_product("Z-1", "Zen Charger", brand="Zen", category="electronics")
     result = run(uow_factory, brand="Acme")
     assert skus(result) == ["A-2", "A-1"]  # the product saying 'Acme' most, whatever the ratings
+
+
+def test_a_changed_product_is_ranked_by_its_new_values(uow_factory: UowFactory, add_product: AddProduct,
+                                                       engine_kind: str) -> None:
+    # the ranking keeps products' folded words between searches; a change to the catalog must refresh them
+    add_product("L-1", "Desk Lamp", category="electronics", rating="3")
+    add_product("L-2", "Wall Lamp", category="electronics", rating="4")
+    assert skus(run(uow_factory, text="lamp")) == ["L-2", "L-1"]  # equal words: the rating decides
+    with uow_factory() as uow:
+        lamp = uow.session.execute(select(Product).where(Product.sku == "L-1")).scalar_one()
+        lamp.rating = Decimal("5")
+        uow.commit()
+    assert skus(run(uow_factory, text="lamp")) == ["L-1", "L-2"]
+
+
+def test_a_product_deactivated_after_a_search_is_no_longer_found(uow_factory: UowFactory, add_product: AddProduct,
+                                                                 engine_kind: str) -> None:
+    add_product("L-1", "Desk Lamp", category="electronics")
+    add_product("L-2", "Wall Lamp", category="electronics")
+    assert run(uow_factory, text="lamp").total == 2
+    with uow_factory() as uow:
+        uow.session.execute(update(Product).where(Product.sku == "L-1").values(active=False))
+        uow.commit()
+    result = run(uow_factory, text="lamp")
+    assert skus(result) == ["L-2"] and result.total == 1
+
+
+def test_results_say_whether_a_product_is_in_stock(uow_factory: UowFactory, add_product: AddProduct,
+                                                   engine_kind: str) -> None:
+    add_product("L-1", "Desk Lamp", category="electronics", variants=[("red", "", 0), ("blue", "", 0)])
+    add_product("L-2", "Wall Lamp", category="electronics", variants=[("red", "", 0), ("blue", "", 3)],
+                price="12.50", rating="4.5")
+    result = run(uow_factory, text="lamp", in_stock_only=False)
+    by_sku = {p.sku: p for p in result.products}
+    assert by_sku["L-1"].in_stock is False and by_sku["L-2"].in_stock is True
+    assert by_sku["L-2"].price == Decimal("12.50") and by_sku["L-2"].rating == Decimal("4.5")
+    assert by_sku["L-2"].brand == "Acme" and by_sku["L-2"].category == "electronics"
+
+
+def test_the_total_counts_complete_and_partial_matches_once(gadgets: UowFactory, engine_kind: str,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_module, "RERANK_POOL", 1)  # fewer candidates than matches: the total still counts all
+    result = run(gadgets, text="bluetooth speaker", limit=1)
+    assert result.total == 3 and skus(result) == ["SPK-1"]
+
+
+def test_a_filter_that_keeps_every_product_changes_nothing(gadgets: UowFactory, engine_kind: str) -> None:
+    # without filters the full-text index ranks and counts alone; with one, every match is joined to its product
+    for text_value in ("bluetooth speaker", "keyboard", "bolt"):
+        plain, filtered = run(gadgets, text=text_value), run(gadgets, text=text_value, price_min=Decimal("0"))
+        assert skus(plain) == skus(filtered) and plain.total == filtered.total
+
+
+def test_without_words_the_best_rated_come_first_and_unrated_last(uow_factory: UowFactory, add_product: AddProduct,
+                                                                 engine_kind: str) -> None:
+    add_product("U-1", "Bolt Lamp", category="electronics")  # no rating
+    add_product("R-3", "Zen Lamp", category="electronics", rating="3")
+    add_product("R-5B", "Bolt Cable", category="electronics", rating="5")
+    add_product("R-5A", "Acme Cable", category="electronics", rating="5")
+    assert skus(run(uow_factory)) == ["R-5A", "R-5B", "R-3", "U-1"]  # equal ratings by name
+    assert skus(run(uow_factory, sort="rating")) == ["R-5B", "R-5A", "R-3", "U-1"]  # equal ratings by id

@@ -153,6 +153,21 @@ def test_ordinals_that_refer_to_no_product_are_no_mentions(matcher: CatalogMatch
     assert found(matcher, "at first I wanted kettles") == [("category", "kettles", "kettles")]
 
 
+@pytest.mark.parametrize("text", [
+    "book a room from march 10th", "remove lunch on monday the 5th", "the 3rd of may works",
+    "a hotel from the 5th to the 9th", "deliver it by the 12th",
+])
+def test_ordinals_in_dates_are_no_mentions(matcher: CatalogMatcher, text: str) -> None:
+    assert [kind for kind, _, _ in found(matcher, text)] == []
+
+
+def test_ordinals_near_dates_words_still_refer_when_they_should(matcher: CatalogMatcher) -> None:
+    assert found(matcher, "compare the first to the third") == [("mention", "first", "first"),
+                                                                 ("mention", "third", "third")]
+    assert found(matcher, "add the 2nd one") == [("mention", "2nd", "2nd")]
+    assert found(matcher, "the first may be too small") == [("mention", "first", "first")]
+
+
 def test_spans_point_at_the_text(matcher: CatalogMatcher) -> None:
     text = "  Northpeak kettle under $50, add the 2nd one  "
     for item in matcher.extract(text):

@@ -272,5 +272,28 @@ def test_a_scope_guard_override_is_undone_above_its_score() -> None:
     assert [(r.threshold, r.clinc_oos) for r in rows] == [(0.7, 1.0), (0.85, 0.0)]
 
 
+def test_the_closed_threshold_sweep_replaces_and_restores_closed_intents() -> None:
+    kept = ev.Parsed("order_status", (("order_status", 0.9),), {}, (), 0.8)
+    evidence = ev.Parsed("order_status", (("order_status", 0.9),), {},
+                         ({"entity": "order_id", "value": "CE-123456", "extractor": "RegexEntityExtractor"},), 0.8)
+    social = ev.Parsed("affirm", (("affirm", 0.9),), {}, (), 0.99)
+    replaced = ev.Parsed.from_parse({
+        "intent": {"name": "out_of_scope", "confidence": 0.9}, "out_of_scope_score": 0.9,
+        "intent_ranking": [{"name": "out_of_scope", "confidence": 0.9}],
+        "scope_guard_replaced": {"intent": {"name": "checkout", "confidence": 0.9},
+                                 "intent_ranking": [{"name": "checkout", "confidence": 0.9}]}})
+    assert kept.with_closed_guard_at(0.7).intent == "out_of_scope"
+    assert kept.with_closed_guard_at(0.85).intent == "order_status"
+    assert evidence.with_closed_guard_at(0.5).intent == "order_status"
+    assert social.with_closed_guard_at(0.5).intent == "affirm"
+    assert replaced.with_closed_guard_at(0.95).intent == "checkout"
+    assert replaced.with_closed_guard_at(0.9).intent == "out_of_scope"
+    assert replaced.with_guard_at(0.95).intent == "out_of_scope"  # the open sweep leaves closed replacements
+    rows = ev.closed_guard_sweep(0.5, 0.1, oos=[kept, replaced], non_shop=[], in_scope=[evidence], bitext=[],
+                                 thresholds=(0.7, 0.85, 1.01))
+    assert [(r.threshold, r.clinc_oos, r.in_scope_fallback) for r in rows] == [
+        (0.7, 1.0, 0.0), (0.85, 0.5, 0.0), (1.01, 0.0, 0.0)]
+
+
 def test_no_guard_sweep_without_guard_scores() -> None:
     assert ev.guard_sweep(0.5, 0.1, oos=[_parsed(("recommend", 0.9))], non_shop=[], in_scope=[], bitext=[]) == []

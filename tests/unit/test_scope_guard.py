@@ -72,6 +72,30 @@ def test_answers_and_catalog_words_are_never_overridden(guard: ScopeGuard) -> No
     assert catalog.get(INTENT)["name"] == "search_product"
 
 
+def test_other_intents_need_the_closed_threshold(tmp_path: Path) -> None:
+    (tmp_path / "s").mkdir()
+    storage, resource = LocalModelStorage(tmp_path / "s"), Resource("scope_guard")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = {**ScopeGuard.get_default_config(), "threshold": 0.5, "closed_threshold": 0.5}
+    ScopeGuard.create(config, storage, resource, context).train(_data())
+    guard = ScopeGuard.load(config, storage, resource, context)
+    luggage = _message("what's the weather like in peru", "order_status")
+    order = _message("what's the weather like in peru CE-123456", "order_status",
+                     entities=[{"entity": "order_id", "start": 31, "end": 40, "value": "CE-123456",
+                                "extractor": "RegexEntityExtractor"}])
+    social = _message("what's the weather like in peru", "affirm")
+    guard.process([luggage, order, social])
+    assert luggage.get(INTENT)["name"] == "out_of_scope"
+    assert order.get(INTENT)["name"] == "order_status"
+    assert social.get(INTENT)["name"] == "affirm"
+
+
+def test_without_a_closed_threshold_only_open_questions_are_replaced(guard: ScopeGuard) -> None:
+    assert guard.threshold_for("faq/shipping") == 0.5
+    assert guard.threshold_for("order_status") is None
+    assert guard.threshold_for("deny") is None
+
+
 def test_a_shop_question_keeps_its_intent(guard: ScopeGuard) -> None:
     message = _message("do you sell red running shoes", "search_product")
     guard.process([message])

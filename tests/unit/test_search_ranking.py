@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from store.query_understanding import fold
 from store.ranking import (
     Candidate,
     accessory,
@@ -125,3 +126,23 @@ def test_accessories_follow_the_products_themselves() -> None:
 def test_rerank_copes_with_zero_scores(scores: list[float]) -> None:
     ranked = rerank(["lamp"], [candidate(1, "Desk Lamp"), candidate(2, "Floor Lamp")], scores)
     assert sorted(ids(ranked)) == [1, 2]
+
+
+def test_a_candidate_counts_each_form_of_a_word_once_per_field() -> None:
+    lamp = candidate(1, "Lamp Batteries Battery Lamp", description="spare batteries")
+    assert lamp.field_bases[0] == {"lamp": 2, "battery": 2}
+    assert lamp.field_bases[5] == {"spare": 1, "battery": 1}
+    assert "battery" in lamp.bases and "batteries" in lamp.words
+    assert coverage(["batteries", "lamps"], lamp.words, lamp.bases) == 1.0
+
+
+def test_bm25f_counts_a_plural_in_the_product_as_the_word_asked_for() -> None:
+    plural_name, other = candidate(1, "Acme Batteries"), candidate(2, "Acme Charger")
+    assert bm25f(["battery"], [plural_name, other], {"battery": 1.0})[0] > 0
+    assert bm25f(["battery"], [plural_name], {"battery": 1.0}) == bm25f(["batteries"], [plural_name],
+                                                                         {"batteries": 1.0})
+
+
+@pytest.mark.parametrize("value", ["Rock & Roll Kid's_Shoes", "USB-C 3.0 (2-pack)", "  ", "", "Café Crème", "A/B-12x"])
+def test_field_words_are_the_folded_words(value: str) -> None:
+    assert field_words(value) == tuple(fold(value).split())
