@@ -37,13 +37,16 @@ var/store.db: $(VENV)/.installed
 
 db: var/store.db ## build the sample store (SQLite under var/) if it does not exist
 
-train: install ## rasa train, unless the latest model in models/ already matches the data
-	@if ls models/*.tar.gz >/dev/null 2>&1 && $(RASA) train --dry-run --quiet >/dev/null 2>&1; then \
-	  echo "The latest model matches the data: not retraining (make retrain forces it)"; \
-	else start=$$(date +%s); $(RASA) train --quiet && echo "Trained in $$(( $$(date +%s) - start )) s on $$(nproc) cores"; fi
+train: install ## rasa train, unless the newest model was trained from the current data, config and components
+	@latest=$$(ls -t models/*.tar.gz 2>/dev/null | head -n 1); \
+	if [ -n "$$latest" ] && [ -f "$$latest.inputs" ] && [ "$$(cat "$$latest.inputs")" = "$$(scripts/training-inputs.sh)" ]; then \
+	  echo "The newest model $$latest was trained from the current data: not retraining (make retrain forces it)"; \
+	else $(MAKE) --no-print-directory retrain; fi
 
-retrain: install ## rasa train, always
-	@start=$$(date +%s); $(RASA) train --quiet && echo "Trained in $$(( $$(date +%s) - start )) s on $$(nproc) cores"
+retrain: install ## rasa train, always (models/<model>.inputs records what it was trained from)
+	@inputs=$$(scripts/training-inputs.sh); start=$$(date +%s); \
+	$(RASA) train --quiet && latest=$$(ls -t models/*.tar.gz | head -n 1) && echo "$$inputs" > "$$latest.inputs" && \
+	echo "Trained $$latest in $$(( $$(date +%s) - start )) s on $$(nproc) cores"
 
 run: install db train ## start the action server, the Rasa server (REST, socket.io) and the web chat page
 	@scripts/run.sh
