@@ -12,7 +12,9 @@ email) and the guard's probability of out_of_scope is at least ``threshold``, th
 ``out_of_scope``. The other intents (orders, cart, checkout, handoff, inform) are replaced only from the
 higher ``closed_threshold`` ("where is my luggage" is not an order question), and short social answers
 (yes, no, hello, thanks, bye, stop) never. The probability is added to the parse output as
-``out_of_scope_score`` so that ``make eval-nlu`` can measure and sweep both thresholds.
+``out_of_scope_score`` so that ``make eval-nlu`` can measure and sweep both thresholds. The other way round,
+when DIET says out_of_scope, the guard's score is under ``threshold`` and the message holds an order number or
+an email, the best shop intent is restored.
 
 The model is stored as two numpy arrays (no pickle): loading a model never runs code from it.
 """
@@ -156,10 +158,35 @@ class ScopeGuard(GraphComponent):
             if score is None:
                 continue
             message.set(SCORE_KEY, round(score, 4), add_to_output=True)
-            threshold = self.threshold_for((message.get(INTENT) or {}).get(INTENT_NAME_KEY) or "")
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
+            threshold = self.threshold_for(intent)
             if threshold is not None and score >= threshold and not self._shop_evidence(message):
                 self._override(message, score)
+            elif (intent == OUT_OF_SCOPE and score < float(self._config.get("threshold", 0.7))
+                  and self._pattern_evidence(message)):
+                self._restore(message)
         return messages
+
+    @staticmethod
+    def _pattern_evidence(message: Message) -> bool:
+        """An order number or an email address in the message."""
+        return any(e.get(EXTRACTOR) == _PATTERN_EXTRACTOR and e.get(ENTITY_ATTRIBUTE_TYPE) in _PATTERN_EVIDENCE
+                   for e in message.get(ENTITIES) or [])
+
+    @staticmethod
+    def _restore(message: Message) -> None:
+        """DIET said out_of_scope, the guard does not agree and the message holds an order number or email
+        ("the email on it is ana@example.com"): the best shop intent, its share of what DIET gave the shop
+        intents as confidence (the fallback classifier still judges it)."""
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != OUT_OF_SCOPE]
+        total = sum(float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for r in ranking)
+        if not ranking or total <= 0.0:
+            return
+        rescaled = [{INTENT_NAME_KEY: r.get(INTENT_NAME_KEY),
+                     PREDICTED_CONFIDENCE_KEY: float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) / total} for r in ranking]
+        rescaled.sort(key=lambda r: -r[PREDICTED_CONFIDENCE_KEY])
+        message.set(INTENT, rescaled[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, rescaled, add_to_output=True)
 
     @staticmethod
     def _shop_evidence(message: Message) -> bool:

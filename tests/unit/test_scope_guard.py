@@ -96,6 +96,23 @@ def test_without_a_closed_threshold_only_open_questions_are_replaced(guard: Scop
     assert guard.threshold_for("deny") is None
 
 
+def test_an_order_number_or_email_undoes_a_doubtful_out_of_scope(guard: ScopeGuard) -> None:
+    email = {"entity": "email", "start": 20, "end": 35, "value": "ana@example.com",
+             "extractor": "RegexEntityExtractor"}
+    answer = _message("track my order, ana@example.com", "out_of_scope", 0.8, entities=[email])
+    assert guard.score("track my order, ana@example.com") < 0.5
+    answer.set(INTENT_RANKING_KEY, [{"name": "out_of_scope", "confidence": 0.8}, {"name": "inform", "confidence": 0.15},
+                                    {"name": "order_status", "confidence": 0.05}])
+    plain = _message("do you sell red running shoes", "out_of_scope", 0.8)
+    weather = _message("what's the weather like in peru ana@example.com", "out_of_scope", 0.8, entities=[email])
+    guard.process([answer, plain, weather])
+    assert answer.get(INTENT)["name"] == "inform"
+    assert answer.get(INTENT)["confidence"] == pytest.approx(0.75)
+    assert [r["name"] for r in answer.get(INTENT_RANKING_KEY)] == ["inform", "order_status"]
+    assert plain.get(INTENT)["name"] == "out_of_scope"
+    assert weather.get(INTENT)["name"] == "out_of_scope"
+
+
 def test_a_shop_question_keeps_its_intent(guard: ScopeGuard) -> None:
     message = _message("do you sell red running shoes", "search_product")
     guard.process([message])
