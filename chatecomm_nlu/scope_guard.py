@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,27 @@ _PATTERN_EVIDENCE = ("order_id", "email")  # RegexEntityExtractor: an order numb
 _PATTERN_EXTRACTOR = "RegexEntityExtractor"
 _WEIGHTS_FILE = "weights.npy"
 _N_FEATURES = 2 ** 18
+
+
+def intent_kind(intent: str) -> str | None:
+    """'open' or 'closed': which threshold applies to the intent; None: the guard never replaces it."""
+    base = intent.split("/", 1)[0]
+    if not base or base in NEVER_REPLACED:
+        return None
+    return "open" if base in OPEN_INTENTS else "closed"
+
+
+def pattern_evidence(entities: Iterable[Mapping[str, Any]]) -> bool:
+    """An order number or an email address (RegexEntityExtractor) among the entities."""
+    return any(e.get(EXTRACTOR) == _PATTERN_EXTRACTOR and e.get(ENTITY_ATTRIBUTE_TYPE) in _PATTERN_EVIDENCE
+               for e in entities)
+
+
+def shop_evidence(entities: Iterable[Mapping[str, Any]]) -> bool:
+    """A brand, category or product the catalog knows, or an order number or email, among the entities."""
+    entities = list(entities)
+    return pattern_evidence(entities) or any(
+        e.get(EXTRACTOR) == _CATALOG_EXTRACTOR and e.get(ENTITY_ATTRIBUTE_TYPE) in _CATALOG_EVIDENCE for e in entities)
 
 
 @functools.cache
@@ -143,10 +165,10 @@ class ScopeGuard(GraphComponent):
 
     def threshold_for(self, intent: str) -> float | None:
         """The score from which `intent` is replaced by out_of_scope (None: never)."""
-        base = intent.split("/", 1)[0]
-        if not base or base in NEVER_REPLACED:
+        kind = intent_kind(intent)
+        if kind is None:
             return None
-        if base in OPEN_INTENTS:
+        if kind == "open":
             return float(self._config.get("threshold", 0.7))
         closed = self._config.get("closed_threshold")
         return None if closed is None else float(closed)
@@ -160,18 +182,13 @@ class ScopeGuard(GraphComponent):
             message.set(SCORE_KEY, round(score, 4), add_to_output=True)
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
             threshold = self.threshold_for(intent)
-            if threshold is not None and score >= threshold and not self._shop_evidence(message):
+            entities = message.get(ENTITIES) or []
+            if threshold is not None and score >= threshold and not shop_evidence(entities):
                 self._override(message, score)
             elif (intent == OUT_OF_SCOPE and score < float(self._config.get("threshold", 0.7))
-                  and self._pattern_evidence(message)):
+                  and pattern_evidence(entities)):
                 self._restore(message)
         return messages
-
-    @staticmethod
-    def _pattern_evidence(message: Message) -> bool:
-        """An order number or an email address in the message."""
-        return any(e.get(EXTRACTOR) == _PATTERN_EXTRACTOR and e.get(ENTITY_ATTRIBUTE_TYPE) in _PATTERN_EVIDENCE
-                   for e in message.get(ENTITIES) or [])
 
     @staticmethod
     def _restore(message: Message) -> None:
@@ -187,13 +204,6 @@ class ScopeGuard(GraphComponent):
         rescaled.sort(key=lambda r: -r[PREDICTED_CONFIDENCE_KEY])
         message.set(INTENT, rescaled[0], add_to_output=True)
         message.set(INTENT_RANKING_KEY, rescaled, add_to_output=True)
-
-    @staticmethod
-    def _shop_evidence(message: Message) -> bool:
-        """A brand, category or product the catalog knows, or an order number or email, in the message."""
-        return any((e.get(EXTRACTOR) == _CATALOG_EXTRACTOR and e.get(ENTITY_ATTRIBUTE_TYPE) in _CATALOG_EVIDENCE)
-                   or (e.get(EXTRACTOR) == _PATTERN_EXTRACTOR and e.get(ENTITY_ATTRIBUTE_TYPE) in _PATTERN_EVIDENCE)
-                   for e in message.get(ENTITIES) or [])
 
     @staticmethod
     def _override(message: Message, score: float) -> None:

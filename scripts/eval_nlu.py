@@ -31,8 +31,8 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,7 +42,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # chatecomm_nlu: the pipeline's custom components and their constants
 
-from chatecomm_nlu.scope_guard import NEVER_REPLACED, OPEN_INTENTS  # noqa: E402
+from chatecomm_nlu.scope_guard import intent_kind, shop_evidence  # noqa: E402
 
 DEFAULT_BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
 TRAINING_DATA = ROOT / "data"
@@ -254,7 +254,7 @@ class Parsed:
 
     def with_guard_at(self, threshold: float) -> Parsed:
         """The parse had ScopeGuard used `threshold` for open questions (valid at or above the configured one)."""
-        if (self.replaced is not None and guard_kind(self.replaced.intent) == "open" and self.scope_score is not None
+        if (self.replaced is not None and intent_kind(self.replaced.intent) == "open" and self.scope_score is not None
                 and self.scope_score < threshold):
             return self.replaced
         return self
@@ -262,9 +262,9 @@ class Parsed:
     def with_closed_guard_at(self, threshold: float) -> Parsed:
         """The parse had ScopeGuard used `threshold` for the other intents (valid at any threshold: a closed intent
         the guard kept carries its score, one it replaced carries the prediction it replaced)."""
-        if self.replaced is not None and guard_kind(self.replaced.intent) == "closed":
+        if self.replaced is not None and intent_kind(self.replaced.intent) == "closed":
             return self.replaced if self.scope_score is not None and self.scope_score < threshold else self
-        if (self.replaced is None and guard_kind(self.intent) == "closed" and self.scope_score is not None
+        if (self.replaced is None and intent_kind(self.intent) == "closed" and self.scope_score is not None
                 and self.scope_score >= threshold and not shop_evidence(self.entities)):
             score = self.scope_score  # the guard's own ranking: out_of_scope first, the others scaled down
             ranking = ((OUT_OF_SCOPE, score),
@@ -276,21 +276,6 @@ class Parsed:
     def label(self) -> str:
         """The final intent, retrieval intents as faq/<key>."""
         return full_label(self.intent, self.retrieval)
-
-
-def guard_kind(intent: str) -> str | None:
-    """'open' or 'closed': which ScopeGuard threshold applies to the intent; None: the guard never replaces it."""
-    base = intent.split("/", 1)[0]
-    if not base or base in NEVER_REPLACED:
-        return None
-    return "open" if base in OPEN_INTENTS else "closed"
-
-
-def shop_evidence(entities: Iterable[Mapping[str, Any]]) -> bool:
-    """What ScopeGuard counts as shop evidence: a catalog brand/category/product, an order number, an email."""
-    return any((e.get("extractor") == "CatalogEntityExtractor" and e.get("entity") in ("brand", "category", "product"))
-               or (e.get("extractor") == "RegexEntityExtractor" and e.get("entity") in ("order_id", "email"))
-               for e in entities)
 
 
 def intent_at(parsed: Parsed, threshold: float, ambiguity: float, configured: float | None) -> str:
@@ -771,18 +756,8 @@ def closed_guard_sweep(fallback: float, ambiguity: float, *, oos: Sequence[Parse
                        in_scope: Sequence[Parsed], bitext: Sequence[tuple[str, Parsed]],
                        thresholds: Sequence[float] = CLOSED_SWEEP) -> list[SweepRow]:
     """The figures had ScopeGuard used each closed_threshold (the open threshold as configured)."""
-    if not any(p.scope_score is not None for p in [*oos, *non_shop, *in_scope]):
-        return []
-    rows = []
-    for t in thresholds:
-        def at(items: Sequence[Parsed], t: float = t) -> list[Parsed]:
-            return [p.with_closed_guard_at(t) for p in items]
-
-        row = sweep_row(fallback, ambiguity, fallback, oos=at(oos), non_shop=at(non_shop), in_scope=at(in_scope),
-                        bitext=[(gold, p.with_closed_guard_at(t)) for gold, p in bitext])
-        rows.append(SweepRow(t, row.clinc_oos, row.clinc_non_shop, row.clinc_pooled, row.in_scope_fallback,
-                             row.bitext))
-    return rows
+    return _guard_rows(Parsed.with_closed_guard_at, fallback, ambiguity, thresholds, oos=oos, non_shop=non_shop,
+                       in_scope=in_scope, bitext=bitext)
 
 
 def guard_sweep(fallback: float, ambiguity: float, *, oos: Sequence[Parsed], non_shop: Sequence[Parsed],
@@ -790,18 +765,22 @@ def guard_sweep(fallback: float, ambiguity: float, *, oos: Sequence[Parsed], non
                 thresholds: Sequence[float] = GUARD_SWEEP) -> list[SweepRow]:
     """The figures had ScopeGuard used each threshold (those below the configured one are not recoverable
     from the parses and give the same figures as the configured one); empty without ScopeGuard scores."""
+    return _guard_rows(Parsed.with_guard_at, fallback, ambiguity, thresholds, oos=oos, non_shop=non_shop,
+                       in_scope=in_scope, bitext=bitext)
+
+
+def _guard_rows(at: Callable[[Parsed, float], Parsed], fallback: float, ambiguity: float,
+                thresholds: Sequence[float], *, oos: Sequence[Parsed], non_shop: Sequence[Parsed],
+                in_scope: Sequence[Parsed], bitext: Sequence[tuple[str, Parsed]]) -> list[SweepRow]:
+    """One sweep row per guard threshold t, every parse moved by `at(parse, t)`; empty without guard scores."""
     if not any(p.scope_score is not None for p in [*oos, *non_shop, *in_scope]):
         return []
-
-    def at(items: Sequence[Parsed], t: float) -> list[Parsed]:
-        return [p.with_guard_at(t) for p in items]
-
     rows = []
     for t in thresholds:
-        row = sweep_row(fallback, ambiguity, fallback, oos=at(oos, t), non_shop=at(non_shop, t),
-                        in_scope=at(in_scope, t), bitext=[(gold, p.with_guard_at(t)) for gold, p in bitext])
-        rows.append(SweepRow(t, row.clinc_oos, row.clinc_non_shop, row.clinc_pooled, row.in_scope_fallback,
-                             row.bitext))
+        row = sweep_row(fallback, ambiguity, fallback, oos=[at(p, t) for p in oos],
+                        non_shop=[at(p, t) for p in non_shop], in_scope=[at(p, t) for p in in_scope],
+                        bitext=[(gold, at(p, t)) for gold, p in bitext])
+        rows.append(replace(row, threshold=t))
     return rows
 
 
