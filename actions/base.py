@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActionExecuted, ActiveLoop, SlotSet, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -19,6 +19,29 @@ from actions import names
 logger = logging.getLogger(__name__)
 
 Events = list[dict[str, Any]]
+
+# What each form fills, and the value each slot goes back to when the shopper leaves it.
+FORM_SLOTS: dict[str, dict[str, object]] = {
+    names.CART_ITEM_FORM: {names.SLOT_ITEM_COLOR: None, names.SLOT_ITEM_SIZE: None, names.SLOT_PENDING_SKU: None,
+                           names.SLOT_PENDING_QUANTITY: None, names.SLOT_VARIANT_NEEDED: False},
+    names.CHECKOUT_FORM: {names.SLOT_EMAIL: None, names.SLOT_SHIPPING_ADDRESS: None, names.SLOT_SHIPPING_METHOD: None,
+                          names.SLOT_CHECKOUT_CONFIRMED: None, names.SLOT_CHECKOUT_READY: False},
+    names.ORDER_STATUS_FORM: {names.SLOT_ORDER_ID: None, names.SLOT_ORDER_EMAIL: None},
+    names.CANCEL_ORDER_FORM: {names.SLOT_ORDER_ID: None, names.SLOT_ORDER_EMAIL: None,
+                              names.SLOT_CANCEL_CONFIRMED: None},
+    names.RETURN_FORM: {names.SLOT_ORDER_ID: None, names.SLOT_ORDER_EMAIL: None, names.SLOT_RETURN_REASON: None},
+}
+
+# Requests that start something new. Said while a form waits for an answer, in a message from which nothing
+# valid could be taken, they end the form and the message is handled as if no form had been active.
+NEW_REQUEST_INTENTS = frozenset({
+    names.SEARCH_PRODUCT, names.REFINE_SEARCH, names.PRODUCT_DETAILS, names.COMPARE_PRODUCTS, names.RECOMMEND,
+    names.ADD_TO_CART, names.REMOVE_FROM_CART, names.CHANGE_QUANTITY, names.CHECKOUT, names.APPLY_COUPON,
+    names.ORDER_STATUS, names.CANCEL_ORDER, names.RETURN_ITEM, names.GOODBYE,
+})
+ACTION_LISTEN = "action_listen"
+# Below this intent confidence the form keeps the message as a (wrong) answer and asks again.
+NEW_REQUEST_CONFIDENCE = 0.6
 
 # Values computed once per action run (form validation asks `required_slots` several times).
 _run_memo: ContextVar[dict[str, Any] | None] = ContextVar("chatecomm_action_memo", default=None)
@@ -199,13 +222,58 @@ class StoreFormValidation(_ServicesMixin, FormValidationAction, ABC):
         value = self.answer_in(str(requested), text, tracker)
         return events if value is None else [*events, SlotSet(str(requested), value)]
 
+    # Intents that start this very form: said again while it asks, they are a (wrong) answer, not a new subject.
+    own_intents: frozenset[str] = frozenset()
+
+    def changed_subject(self, tracker: Tracker, events: Events) -> bool:
+        """True when the shopper, asked a question by this form, made a new request instead of answering.
+
+        Only after the form has asked something (not on the turn that starts it), only for a request the model
+        is sure of, and only when nothing valid was taken from the message (a colour named in "show me red
+        ones" while a colour is asked is an answer).
+        """
+        form = self.form_name()
+        requested = tracker.get_slot(names.SLOT_REQUESTED)
+        intent = tracker.latest_message.get("intent") or {}
+        if (tracker.active_loop_name != form or not requested or not isinstance(intent, dict)
+                or intent.get("name") not in NEW_REQUEST_INTENTS - self.own_intents
+                or float(intent.get("confidence") or 0.0) < NEW_REQUEST_CONFIDENCE):
+            return False
+        form_slots = FORM_SLOTS.get(form, {})
+        return not any(event.get("event") == "slot" and event.get("name") in form_slots
+                       and event.get("value") not in (None, "") for event in events)
+
+    def set_aside(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """Tell the shopper what is left unfinished when the form ends for a new request (nothing by default)."""
+
+    def change_subject(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+        """End the form and hand the message back to the dialogue as if no form had been active.
+
+        The message is taken back (UserUtteranceReverted undoes everything since it, the form's slot
+        extraction included, and the action_listen before it), the form's slots are reset, and action_listen
+        and the same message with the same parse are logged again. Rasa runs action_extract_slots for a
+        UserUttered returned by an action, then predicts the next action from a tracker whose last turn is that
+        message with no form active, so the rules and stories for the new request apply unchanged.
+        """
+        self.set_aside(dispatcher, tracker)
+        resets = [SlotSet(slot, value) for slot, value in FORM_SLOTS.get(self.form_name(), {}).items()]
+        return [UserUtteranceReverted(), ActiveLoop(None), SlotSet(names.SLOT_REQUESTED, None), *resets,
+                ActionExecuted(ACTION_LISTEN),
+                UserUttered(latest_text(tracker), parse_data=dict(tracker.latest_message),
+                            input_channel=tracker.get_latest_input_channel())]
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
-        """Extract and validate; on an unexpected exception the candidate values are rejected."""
+        """Extract and validate (or leave the form for a new request); on an unexpected exception the candidate
+        values are rejected."""
         keep = len(dispatcher.messages)
         candidates = list(tracker.slots_to_validate())
         token = _run_memo.set({})
         try:
-            return await super().run(dispatcher, tracker, domain)
+            events = await super().run(dispatcher, tracker, domain)
+            if self.changed_subject(tracker, events):
+                del dispatcher.messages[keep:]  # no "that is not a valid answer" for a new request
+                return self.change_subject(dispatcher, tracker)
+            return events
         except Exception:  # noqa: BLE001
             _report(self.name(), tracker, dispatcher, keep)
             return [SlotSet(slot, None) for slot in candidates if slot != names.SLOT_REQUESTED]

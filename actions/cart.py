@@ -368,6 +368,12 @@ class ValidateCartItemForm(_PendingProductMixin, StoreFormValidation):
     def name(self) -> str:
         return names.VALIDATE_CART_ITEM_FORM
 
+    def set_aside(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """Say which product stays out of the cart when the shopper moves on."""
+        product = self.pending_product(tracker)
+        if product is not None:
+            dispatcher.utter_message(response=names.UTTER_ITEM_SET_ASIDE, product=product.name)
+
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> list[str]:
         product = self.pending_product(tracker)

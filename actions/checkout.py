@@ -60,8 +60,14 @@ class ActionStartCheckout(StoreAction):
 class ValidateCheckoutForm(StoreFormValidation):
     """Email and address as the store accepts them, a shipping method the store has, and a yes/no."""
 
+    own_intents = frozenset({names.CHECKOUT})
+
     def name(self) -> str:
         return names.VALIDATE_CHECKOUT_FORM
+
+    def set_aside(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """The checkout is paused, the cart is kept."""
+        dispatcher.utter_message(response=names.UTTER_CHECKOUT_SET_ASIDE)
 
     def answer_in(self, slot: str, text: str, tracker: Tracker) -> Any:
         """An email, an address or a short shipping-method choice, whatever intent the model gave the message."""

@@ -10,19 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names
-from actions.base import Events, StoreAction, latest_text
-
-# What each form fills, and the value each slot goes back to when the shopper leaves it.
-FORM_SLOTS: dict[str, dict[str, object]] = {
-    names.CART_ITEM_FORM: {names.SLOT_ITEM_COLOR: None, names.SLOT_ITEM_SIZE: None, names.SLOT_PENDING_SKU: None,
-                           names.SLOT_PENDING_QUANTITY: None, names.SLOT_VARIANT_NEEDED: False},
-    names.CHECKOUT_FORM: {names.SLOT_EMAIL: None, names.SLOT_SHIPPING_ADDRESS: None, names.SLOT_SHIPPING_METHOD: None,
-                          names.SLOT_CHECKOUT_CONFIRMED: None, names.SLOT_CHECKOUT_READY: False},
-    names.ORDER_STATUS_FORM: {names.SLOT_ORDER_ID: None, names.SLOT_ORDER_EMAIL: None},
-    names.CANCEL_ORDER_FORM: {names.SLOT_ORDER_ID: None, names.SLOT_ORDER_EMAIL: None,
-                              names.SLOT_CANCEL_CONFIRMED: None},
-    names.RETURN_FORM: {names.SLOT_ORDER_ID: None, names.SLOT_ORDER_EMAIL: None, names.SLOT_RETURN_REASON: None},
-}
+from actions.base import FORM_SLOTS, Events, StoreAction, latest_text
 
 
 def has_words(text: str | None) -> bool:

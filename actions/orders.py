@@ -127,6 +127,8 @@ class _OrderFormValidation(StoreFormValidation, ABC):
 class ValidateOrderStatusForm(_OrderFormValidation):
     """validate_order_status_form."""
 
+    own_intents = frozenset({names.ORDER_STATUS})
+
     def name(self) -> str:
         return names.VALIDATE_ORDER_STATUS_FORM
 
@@ -135,6 +137,8 @@ class ValidateCancelOrderForm(_OrderFormValidation):
     """validate_cancel_order_form: adds cancel_confirmed."""
 
     extra_slots = (names.SLOT_CANCEL_CONFIRMED,)
+
+    own_intents = frozenset({names.CANCEL_ORDER})
 
     def name(self) -> str:
         return names.VALIDATE_CANCEL_ORDER_FORM
@@ -148,6 +152,8 @@ class ValidateReturnForm(_OrderFormValidation):
     """validate_return_form: adds return_reason."""
 
     extra_slots = (names.SLOT_RETURN_REASON,)
+
+    own_intents = frozenset({names.RETURN_ITEM})
 
     def name(self) -> str:
         return names.VALIDATE_RETURN_FORM

@@ -31,7 +31,8 @@ STOP_WORDS = frozenset(
     carry stock instock offer offering options option choose recommend recommendation suggest
     has had lot lots good great nice decent works work working preferably ideally prefer something somewhat
     perhaps much many more less than quite too so if then else also but only either neither other another
-    should will shall may might must been being was were""".split()
+    should will shall may might must been being was were
+    actually instead now ok okay oh well rather hmm um uh anyway anyways wait sorry again""".split()
 )
 SORT_CUES = {
     "price_asc": ("cheapest", "cheap", "cheaper", "affordable", "inexpensive", "budget", "lowest price", "low cost",

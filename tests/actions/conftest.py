@@ -54,7 +54,7 @@ def _entities(entities: Any) -> list[dict[str, Any]]:
 def make_tracker(sender_id: str = SENDER, slots: dict[str, Any] | None = None, intent: str | None = None,
                  entities: Any = None, text: str | None = None, active_loop: str | None = None,
                  response_selector: dict[str, Any] | None = None, to_validate: dict[str, Any] | None = None,
-                 events: list[dict[str, Any]] | None = None) -> Tracker:
+                 events: list[dict[str, Any]] | None = None, confidence: float = 1.0) -> Tracker:
     """A tracker as the action server receives it.
 
     `to_validate`: slot candidates the form just extracted (set in the slots AND as trailing SlotSet events,
@@ -67,7 +67,7 @@ def make_tracker(sender_id: str = SENDER, slots: dict[str, Any] | None = None, i
         values[slot] = value
         trailing.append({"event": "slot", "name": slot, "value": value})
     latest: dict[str, Any] = {
-        "intent": {"name": intent, "confidence": 1.0} if intent else {},
+        "intent": {"name": intent, "confidence": confidence} if intent else {},
         "entities": _entities(entities),
         "text": text if text is not None else "",
     }

@@ -50,10 +50,15 @@ def advance(uow_factory: Callable[[], UnitOfWork]) -> Callable[..., OrderView]:
     return _advance
 
 
+# The intent that starts each order form (a message with it is never a change of subject for that form).
+FORM_INTENT = {names.ORDER_STATUS_FORM: names.ORDER_STATUS, names.CANCEL_ORDER_FORM: names.CANCEL_ORDER,
+               names.RETURN_FORM: names.RETURN_ITEM}
+
+
 def form_tracker(form: str, sender: str = SENDER, slots: dict | None = None, to_validate: dict | None = None,
                  requested: str | None = None, entities: object = None) -> object:
     return make_tracker(sender_id=sender, slots={names.SLOT_REQUESTED: requested, **(slots or {})},
-                        to_validate=to_validate, active_loop=form, intent=names.ORDER_STATUS, entities=entities)
+                        to_validate=to_validate, active_loop=form, intent=FORM_INTENT[form], entities=entities)
 
 
 # ------------------------------------------------------------------------------ validation (privacy)

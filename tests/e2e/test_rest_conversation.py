@@ -118,3 +118,32 @@ def test_model_parse_reads_catalog_words_typos_prices_and_references(bot: Bot) -
     assert sorted((e["entity"], str(e["value"])) for e in result["entities"]) == [("mention", "third"),
                                                                                ("quantity", "2")]
     assert "out_of_scope_score" in result  # the scope guard's probability, for measurement
+
+
+ORDINALS = ("first", "second", "third", "fourth", "fifth")
+
+
+def ask_for_an_option(bot: Bot, shopper: str) -> str:
+    """Search running shoes and add results until the bot asks for a colour or size; the SKU it waits on."""
+    found = payload(bot.say(shopper, "show me running shoes"), "products")
+    assert found and found["products"], "a search for running shoes shows products"
+    for ordinal, product in zip(ORDINALS, found["products"], strict=False):
+        if first_button(bot.say(shopper, f"add the {ordinal} one to my cart")):
+            return product["sku"]
+    pytest.fail("no running shoe in the sample store comes in several colours or sizes")
+
+
+def test_a_new_request_while_an_option_is_asked_is_handled(bot: Bot) -> None:
+    shopper = new_sender()
+    waiting = ask_for_an_option(bot, shopper)
+
+    reply = bot.say(shopper, "actually show me some headphones")
+    assert payload(reply, "products"), f"the search is done, not taken as a colour or size: {texts(reply)}"
+    assert not any("isn't available" in text for text in texts(reply))
+    cart = payload(bot.say(shopper, "what's in my cart?"), "cart")
+    assert waiting not in [item["sku"] for item in (cart or {}).get("items", [])]
+
+    ask_for_an_option(bot, shopper)
+    reply = bot.say(shopper, "where is my order?")
+    assert any("order number" in text for text in texts(reply)), texts(reply)
+    assert not any("isn't available" in text for text in texts(reply))

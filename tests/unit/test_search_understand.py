@@ -145,6 +145,8 @@ def test_size_and_price_together() -> None:
 def test_filler_is_removed_and_the_rest_is_text() -> None:
     assert understood("hi, can you show me something waterproof for hiking please?") == {"text": "waterproof hiking"}
     assert understood("do you have any please") == {}
+    # a change of mind in the middle of a conversation ("actually", "instead") is not what is searched for
+    assert understood("oh actually show me something waterproof instead") == {"text": "waterproof"}
 
 
 def test_quantities_are_not_search_text() -> None:
