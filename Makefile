@@ -16,7 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install db train retrain run test test-stories eval-nlu import-catalog lint clean bench-search
+.PHONY: help install db migrate train retrain run test test-stories eval-nlu import-catalog lint clean bench-search
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -35,7 +35,11 @@ install: $(VENV)/.installed ## create the virtualenv and install the pinned requ
 var/store.db: $(VENV)/.installed
 	$(PY) -m store.cli init
 
-db: var/store.db ## build the sample store (SQLite under var/) if it does not exist
+db: var/store.db ## build the sample store (SQLite under var/) if it does not exist, else migrate its schema
+	@$(PY) -m store.cli migrate
+
+migrate: install ## bring the store database (STORE_DATABASE_URL) to the newest schema revision (store/migrations)
+	$(PY) -m store.cli migrate
 
 train: install ## rasa train, unless the newest model was trained from the current data, config and components
 	@latest=$$(ls -t models/*.tar.gz 2>/dev/null | head -n 1); \
@@ -80,5 +84,5 @@ lint: install ## ruff
 clean: ## remove models, results and the local databases (not the virtualenv)
 	rm -rf models results var
 
-bench-search: install ## search relevance (NDCG@10, P@5, MRR) and latency vs plain BM25 on ../shared/benchmarks
+bench-search: install ## search relevance (NDCG@10, P@5, MRR) and latency vs plain BM25, and vs a full Rasa REST turn
 	$(PY) scripts/bench_search.py

@@ -1,4 +1,4 @@
-"""Command line for store operators: `python -m store.cli init | import-catalog PATH | lookups`."""
+"""Command line for store operators: `python -m store.cli init | import-catalog PATH | lookups | migrate`."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def _database_url(args: argparse.Namespace) -> str:
 
 
 def _uow_factory(url: str) -> Callable[[], UnitOfWork]:
-    """Create the schema if needed and return a unit-of-work factory on that database."""
+    """Bring the schema to the newest revision and return a unit-of-work factory on that database."""
     from store.db import create_schema, get_engine, get_session_factory
 
     create_schema(get_engine(url))
@@ -117,6 +117,29 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Bring the schema to the newest revision (any database: empty, made before migrations, older); --status
+    only says where it stands."""
+    from store.db import create_schema, get_engine
+    from store.schema import BASELINE, current_revision, head_revision
+
+    engine = get_engine(_database_url(args))
+    where = f"Database {engine.url.render_as_string(hide_password=True)}"
+    if args.status:
+        current, head = current_revision(engine), head_revision()
+        state = "up to date" if current == head else "`make migrate` brings it up to date"
+        print(f"{where}: revision {current or 'none (empty, or made before migrations)'}, newest {head}: {state}")
+        return 0
+    done = create_schema(engine)
+    print(f"{where}: " + {
+        "created": f"schema created at revision {done.after}",
+        "adopted": f"made before migrations: recorded at the baseline {BASELINE}, upgraded to {done.after}",
+        "upgraded": f"upgraded from revision {done.before} to {done.after}",
+        "current": f"already at the newest revision {done.after}",
+    }[done.how])
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(prog="python -m store.cli", description="ChatEcomm store administration.")
@@ -141,6 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true", help="rebuild the sample store even if products exist")
     common(init)
     init.set_defaults(handler=cmd_init)
+
+    migrate = commands.add_parser("migrate", help="bring the database schema to the newest revision")
+    migrate.add_argument("--status", action="store_true", help="only print the current and the newest revision")
+    migrate.add_argument("--database-url", help="SQLAlchemy URL (default: STORE_DATABASE_URL or var/store.db)")
+    migrate.set_defaults(handler=cmd_migrate)
     return parser
 
 

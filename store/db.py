@@ -1,9 +1,10 @@
-"""Engines and sessions, created on first use and cached per database URL; schema creation."""
+"""Engines and sessions, created on first use and cached per database URL; the schema (see store.schema)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
@@ -12,10 +13,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from store.config import get_settings
 from store.models import Base
 
+if TYPE_CHECKING:
+    from store.schema import SchemaUpgrade
+
 FTS_TABLE = "products_fts"
+VERSION_TABLE = "alembic_version"  # Alembic's record of the schema revision
 
 # Column order matters: search weights refer to it (name, brand, category, subcategory, tags, description).
-_FTS_DDL = (
+# A change here needs a migration too (store/migrations) that rebuilds the table on existing databases.
+FTS_DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
     "name, brand, category, subcategory, tags, description, "
     "tokenize = 'porter unicode61 remove_diacritics 2')"
@@ -54,17 +60,17 @@ def get_session_factory(url: str | None = None) -> sessionmaker:
     return sessionmaker(bind=get_engine(url), future=True, expire_on_commit=False, class_=Session)
 
 
-def create_schema(engine: Engine) -> None:
-    """Create every table (and the SQLite full-text index) that does not exist yet."""
-    Base.metadata.create_all(engine)
-    if is_sqlite(engine):
-        with engine.begin() as conn:
-            conn.execute(text(_FTS_DDL))
+def create_schema(engine: Engine) -> SchemaUpgrade:
+    """Bring the database to the newest schema revision: created, adopted or migrated (store.schema)."""
+    from store.schema import upgrade_schema
+
+    return upgrade_schema(engine)
 
 
 def drop_schema(engine: Engine) -> None:
-    """Drop every table of the store (tests and `reset` only)."""
-    if is_sqlite(engine):
-        with engine.begin() as conn:
+    """Drop every table of the store and its migration history (tests and `reset` only)."""
+    with engine.begin() as conn:
+        if is_sqlite(engine):
             conn.execute(text(f"DROP TABLE IF EXISTS {FTS_TABLE}"))
+        conn.execute(text(f"DROP TABLE IF EXISTS {VERSION_TABLE}"))
     Base.metadata.drop_all(engine)

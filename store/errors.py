@@ -117,3 +117,7 @@ class ReturnNotAllowed(StoreError):
 
 class CatalogError(StoreError):
     """A catalog file cannot be read at all (not a row-level problem)."""
+
+
+class SchemaError(StoreError):
+    """The database cannot be brought to the store's schema (not a store database, or a damaged one)."""

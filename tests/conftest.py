@@ -1,23 +1,55 @@
-"""Shared fixtures: a fresh SQLite store per test and a small product factory."""
+"""Shared fixtures: a fresh SQLite store per test, a fresh PostgreSQL database and a small product factory."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
-from store.db import create_schema, get_engine
+from store.db import create_schema, get_engine, get_session_factory
 from store.models import Product, Variant
 from store.uow import UnitOfWork
+
+POSTGRES_ADMIN_URL = os.environ.get("STORE_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
 
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     """URL of an empty SQLite database file private to the test."""
     return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """URL of an empty PostgreSQL database private to the test (tests marked `postgres`), dropped afterwards."""
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
+    try:
+        connection = admin.connect()
+    except OperationalError:
+        admin.dispose()
+        where = admin.url.render_as_string(hide_password=True)
+        if os.environ.get("CI"):  # CI starts the server: there, unreachable is a failure, not a skip
+            pytest.fail(f"PostgreSQL is not reachable at {where}")
+        pytest.skip(f"PostgreSQL is not reachable at {where}")
+    name = f"chatecomm_test_{uuid.uuid4().hex[:12]}"
+    connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()
+        get_engine.cache_clear()
+        get_session_factory.cache_clear()
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.close()
+        admin.dispose()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""`python -m store.cli`: import-catalog, lookups and init against a temporary SQLite database."""
+"""`python -m store.cli`: import-catalog, lookups, init and migrate against a temporary SQLite database."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 from store import cli
 from store.catalog import import_catalog
 from store.db import get_engine, get_session_factory
-from store.models import Product
+from store.models import Base, Product
+from store.schema import BASELINE, head_revision
 from store.uow import UnitOfWork
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,6 +167,28 @@ def test_init_builds_the_sample_store_once(database: str, tmp_path: Path, monkey
     assert len(calls) == 2
     with UnitOfWork(get_session_factory(database)) as uow:
         assert uow.session.execute(select(func.count()).select_from(Product)).scalar_one() == 2
+
+
+def test_migrate_brings_a_database_made_before_migrations_up_to_date(database: str,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    Base.metadata.create_all(get_engine(database))  # how the store made its schema before migrations
+    head = head_revision()
+    options = ["--database-url", database]
+    assert cli.main(["migrate", "--status", *options]) == 0
+    assert f"revision none (empty, or made before migrations), newest {head}: `make migrate`" in capsys.readouterr().out
+    assert cli.main(["migrate", *options]) == 0
+    assert f"made before migrations: recorded at the baseline {BASELINE}, upgraded to {head}" in capsys.readouterr().out
+    assert cli.main(["migrate", *options]) == 0
+    assert f"already at the newest revision {head}" in capsys.readouterr().out
+    assert cli.main(["migrate", "--status", *options]) == 0
+    assert f"revision {head}, newest {head}: up to date" in capsys.readouterr().out
+
+
+def test_migrate_refuses_a_damaged_database(database: str, capsys: pytest.CaptureFixture[str]) -> None:
+    Base.metadata.tables["products"].create(get_engine(database))
+    assert cli.main(["migrate", "--database-url", database]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: the database has some of the store's tables") and "Traceback" not in err
 
 
 def test_module_entry_point_in_a_subprocess(tmp_path: Path) -> None:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select
 
 import store.search as search_module
 from store.catalog import catalog_vocabulary, import_catalog
@@ -261,39 +258,16 @@ def test_find_product_ignores_inactive(catalog: UowFactory, tmp_path: Path) -> N
 
 # -------------------------------------------------------------------------------------------------- PostgreSQL
 
-POSTGRES_ADMIN_URL = os.environ.get("STORE_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
-
-
 @pytest.fixture
-def postgres_uow_factory(tmp_path: Path) -> Iterator[UowFactory]:
-    """A fresh PostgreSQL database holding the test catalog, dropped afterwards."""
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
-    try:
-        connection = admin.connect()
-    except OperationalError:
-        admin.dispose()
-        where = admin.url.render_as_string(hide_password=True)
-        if os.environ.get("CI"):  # CI starts the server: there, unreachable is a failure, not a skip
-            pytest.fail(f"PostgreSQL is not reachable at {where}")
-        pytest.skip(f"PostgreSQL is not reachable at {where}")
-    name = f"chatecomm_test_{uuid.uuid4().hex[:12]}"
-    connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    try:
-        create_schema(get_engine(url))
-        path = tmp_path / "catalog.jsonl"
-        path.write_text("\n".join(json.dumps(row) for row in CATALOG), encoding="utf-8")
-        factory = get_session_factory(url)
-        with UnitOfWork(factory) as uow:
-            import_catalog(path, uow)
-        yield lambda: UnitOfWork(factory)
-    finally:
-        get_engine(url).dispose()
-        get_engine.cache_clear()
-        get_session_factory.cache_clear()
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.close()
-        admin.dispose()
+def postgres_uow_factory(postgres_url: str, tmp_path: Path) -> UowFactory:
+    """A fresh PostgreSQL database holding the test catalog (dropped by `postgres_url`)."""
+    create_schema(get_engine(postgres_url))
+    path = tmp_path / "catalog.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in CATALOG), encoding="utf-8")
+    factory = get_session_factory(postgres_url)
+    with UnitOfWork(factory) as uow:
+        import_catalog(path, uow)
+    return lambda: UnitOfWork(factory)
 
 
 @pytest.mark.postgres
