@@ -1,4 +1,5 @@
-"""Store policies from `store_policies.yml`: return window, shipping methods, contact and FAQ answers."""
+"""Store policies from `store_policies.yml`: return window, shipping methods, contact, FAQ answers and search
+synonyms."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import yaml
 
 from store.config import get_settings
 from store.money import format_money, to_money
+from store.synonyms import SynonymsError, parse_groups
 from store.types import ShippingMethod
 
 FAQ_KEYS = ("shipping", "returns_policy", "payment_methods", "contact", "warranty", "size_guide")
@@ -64,6 +66,7 @@ class Policies:
     warranty: Warranty
     faq: dict[str, str] = field(default_factory=dict)
     shipping_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # method code -> words
+    synonyms: tuple[tuple[str, ...], ...] = ()  # the store's own search synonym groups, beside the default table
     source: Path | None = None
 
     def shipping_method(self, code: str) -> ShippingMethod | None:
@@ -245,6 +248,19 @@ def _shipping(raw: dict[str, Any]) -> tuple[tuple[ShippingMethod, ...], dict[str
     return tuple(methods), aliases
 
 
+def _synonyms(raw: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    search = raw.get("search") or {}
+    if not isinstance(search, dict):
+        raise PoliciesError("search must be a mapping")
+    unknown = sorted(set(search) - {"synonyms"})
+    if unknown:
+        raise PoliciesError(f"search has unknown settings: {', '.join(map(str, unknown))}; known: synonyms")
+    try:
+        return parse_groups(search.get("synonyms"), "search.synonyms")
+    except SynonymsError as exc:
+        raise PoliciesError(str(exc)) from None
+
+
 def _build(raw: dict[str, Any], path: Path) -> Policies:
     settings = get_settings()
     methods, aliases = _shipping(raw)
@@ -279,6 +295,7 @@ def _build(raw: dict[str, Any], path: Path) -> Policies:
             excludes=_text(warranty_raw, "excludes", "warranty.", "misuse and accidental damage"),
         ),
         shipping_aliases=aliases,
+        synonyms=_synonyms(raw),
         source=path,
     )
     values = _placeholder_values(policies)

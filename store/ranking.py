@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from store.query_understanding import fold, singular
+from store.synonyms import Alternative
 
 # The searchable fields of a product, in the order of Candidate.fields (and of the full-text index's columns).
 FIELDS = ("name", "brand", "category", "subcategory", "tags", "description")
@@ -37,6 +38,8 @@ ACCESSORY_PENALTY = 0.3
 DUPLICATE_PENALTY = 0.3
 # Rating (0-5) as a tie-breaker between otherwise equal products.
 RATING_WEIGHT = 0.01
+# A query word -> other phrases that stand for it at a lower weight (retail synonyms, see store.synonyms).
+Alternatives = Mapping[str, Sequence[Alternative]]
 
 
 @lru_cache(maxsize=65536)
@@ -88,6 +91,25 @@ class Candidate:
             counted.append(counts)
         return tuple(counted)
 
+    @cached_property
+    def field_sequences(self) -> tuple[tuple[str, ...], ...]:
+        """Per field of FIELDS, the base forms of its words in order (for phrases)."""
+        return tuple(tuple(base_form(w) for w in words) for words in self.fields[:len(FIELDS)])
+
+    def phrase_hits(self, bases: Sequence[str]) -> tuple[int, ...]:
+        """Per field of FIELDS, how often the phrase of base forms `bases` occurs (as consecutive words)."""
+        if len(bases) == 1:
+            return tuple(counts.get(bases[0], 0) for counts in self.field_bases)
+        n, wanted = len(bases), tuple(bases)
+        return tuple(sum(1 for i in range(len(words) - n + 1) if words[i:i + n] == wanted)
+                     for words in self.field_sequences)
+
+    def holds(self, bases: Sequence[str]) -> bool:
+        """True when the phrase of base forms `bases` occurs in some field."""
+        if len(bases) == 1:
+            return bases[0] in self.bases
+        return any(self.phrase_hits(bases))
+
 
 def same_word(query_word: str, word: str) -> bool:
     """True when a product word is the query word or another form of it ('shoes' and 'shoe')."""
@@ -104,6 +126,20 @@ def coverage(query_words: Sequence[str], words: Set[str], bases: Set[str] | None
     return sum(1 for q in query_words if q in words or base_form(q) in bases) / len(query_words)
 
 
+def synonym_share(query_words: Sequence[str], candidate: Candidate, alternatives: Alternatives) -> float:
+    """Share of the query words a product lacks in every form but holds an alternative of, each at the weight of
+    its best alternative held (so it adds to `coverage` and stays below holding the word itself)."""
+    if not query_words or not alternatives:
+        return 0.0
+    found = 0.0
+    for q in query_words:
+        others = alternatives.get(q)
+        if not others or q in candidate.words or base_form(q) in candidate.bases:
+            continue
+        found += max((a.weight for a in others if candidate.holds([base_form(w) for w in a.words])), default=0.0)
+    return found / len(query_words)
+
+
 def exact_share(query_words: Sequence[str], words: Set[str]) -> float:
     """Share of the query words a product holds exactly as typed."""
     if not query_words:
@@ -116,30 +152,44 @@ def idf(frequency: int, total: int) -> float:
     return math.log(1.0 + (total - frequency + 0.5) / (frequency + 0.5))
 
 
-def bm25f(query_words: Sequence[str], candidates: Sequence[Candidate], idfs: Mapping[str, float]) -> list[float]:
+def bm25f(query_words: Sequence[str], candidates: Sequence[Candidate], idfs: Mapping[str, float],
+          alternatives: Alternatives | None = None) -> list[float]:
     """BM25F of each candidate: per field, word counts normalised by the field's length (against the candidates'
-    average), weighted by FIELD_WEIGHTS and summed, then saturated once per query word."""
+    average), weighted by FIELD_WEIGHTS and summed, then saturated once per query word.
+
+    A word with `alternatives` scores the best of itself and each alternative phrase (its idf from `idfs`, keyed by
+    the phrase) times the alternative's weight.
+    """
     averages = []
     for index in range(len(FIELDS)):
         lengths = [len(c.fields[index]) for c in candidates if index < len(c.fields)]
         averages.append(max(sum(lengths) / len(lengths), 1.0) if lengths else 1.0)
-    wanted = [(base_form(q), idfs.get(q, 0.0)) for q in query_words]  # a word matches any form of it (same_word)
+    alternatives = alternatives or {}
+    wanted = [((base_form(q),), idfs.get(q, 0.0),  # a word matches any form of it (same_word)
+               [(tuple(base_form(w) for w in a.words), idfs.get(a.phrase, 0.0) * a.weight)
+                for a in alternatives.get(q, ())])
+              for q in query_words]
     scores = []
     for candidate in candidates:
         score = 0.0
-        field_bases = candidate.field_bases
-        for base, weight in wanted:
-            tf = 0.0
-            for index, counts in enumerate(field_bases):
-                hits = counts.get(base)
-                if hits:
-                    b = FIELD_B[index]
-                    length = len(candidate.fields[index])
-                    tf += FIELD_WEIGHTS[index] * hits / (1.0 - b + b * length / averages[index])
-            if tf > 0:
-                score += weight * tf * (BM25_K1 + 1.0) / (tf + BM25_K1)
+        for bases, weight, others in wanted:
+            best = _saturated(candidate, candidate.phrase_hits(bases), averages, weight)
+            for other_bases, other_weight in others:
+                best = max(best, _saturated(candidate, candidate.phrase_hits(other_bases), averages, other_weight))
+            score += best
         scores.append(score)
     return scores
+
+
+def _saturated(candidate: Candidate, hits: Sequence[int], averages: Sequence[float], weight: float) -> float:
+    """One query term's BM25F part: its length-normalised, field-weighted count, saturated, times `weight`."""
+    tf = 0.0
+    for index, count in enumerate(hits):
+        if count:
+            b = FIELD_B[index]
+            length = len(candidate.fields[index])
+            tf += FIELD_WEIGHTS[index] * count / (1.0 - b + b * length / averages[index])
+    return weight * tf * (BM25_K1 + 1.0) / (tf + BM25_K1) if tf > 0 else 0.0
 
 
 def kind_phrases(kind: str | None) -> tuple[tuple[str, ...], ...]:
@@ -164,16 +214,18 @@ def accessory(query_words: Sequence[str], candidate: Candidate, heads: frozenset
 
 
 def rerank(query_words: Sequence[str], candidates: Iterable[Candidate], scores: Sequence[float],
-           heads: frozenset[str] = frozenset()) -> list[Candidate]:
-    """Candidates best first: coverage of the words, BM25F `scores`, exact forms, filing, accessories of the
-    kinds `heads` (see `kind_heads`), rating; then each repeat of a product name is pushed down."""
+           heads: frozenset[str] = frozenset(), alternatives: Alternatives | None = None) -> list[Candidate]:
+    """Candidates best first: coverage of the words (a word's `alternatives` at their lower weight), BM25F
+    `scores`, exact forms, filing, accessories of the kinds `heads` (see `kind_heads`), rating; then each repeat
+    of a product name is pushed down."""
     pool = list(candidates)
     best = max(scores, default=0.0)
     scale = best if best > 0 else 1.0
     scored: list[tuple[float, int, Candidate]] = []
     for position, (candidate, score) in enumerate(zip(pool, scores, strict=True)):
         words = candidate.words
-        value = (COVERAGE_WEIGHT * coverage(query_words, words, candidate.bases)
+        value = (COVERAGE_WEIGHT * (coverage(query_words, words, candidate.bases)
+                                    + synonym_share(query_words, candidate, alternatives or {}))
                  + RELEVANCE_WEIGHT * max(score, 0.0) / scale
                  + EXACT_WEIGHT * exact_share(query_words, words)
                  + (FILED_WEIGHT if candidate.filed else 0.0)
@@ -192,6 +244,6 @@ def rerank(query_words: Sequence[str], candidates: Iterable[Candidate], scores: 
 
 
 __all__ = [
-    "FIELDS", "FIELD_WEIGHTS", "Candidate", "accessory", "base_form", "bm25f", "coverage", "exact_share",
-    "field_words", "idf", "kind_heads", "kind_phrases", "rerank", "same_word",
+    "FIELDS", "FIELD_WEIGHTS", "Alternatives", "Candidate", "accessory", "base_form", "bm25f", "coverage",
+    "exact_share", "field_words", "idf", "kind_heads", "kind_phrases", "rerank", "same_word", "synonym_share",
 ]

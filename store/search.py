@@ -9,6 +9,9 @@ main word (the last one, usually the kind of product) or the rarest one, so that
 word still finds something. A kind of product the catalog files loosely (few of the products that name it
 are filed under it) is used as words to rank by rather than as a filter. The ranking (store.ranking) is
 BM25F over the candidates' fields, with plurals folded, exact forms, accessories and duplicate names weighed.
+
+Retail synonyms (store.synonyms) widen each word the shopper typed to the other words the catalog uses for it
+('couch' -> sofa): they count in the full-text retrieval and in the ranking at a lower weight than the words typed.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from store.catalog import Vocabulary, ensure_search_index, size_sort_key
 from store.db import FTS_TABLE
 from store.models import Product, SearchLog, Variant
+from store.policies import PoliciesError, load_policies
 from store.query_understanding import (
     COLOR_ALIASES,
     STOP_WORDS,
@@ -41,8 +45,20 @@ from store.query_understanding import (
     singular,
     understand,
 )
-from store.ranking import FIELD_WEIGHTS, Candidate, bm25f, field_words, idf, kind_heads, kind_phrases, rerank
+from store.ranking import (
+    FIELD_WEIGHTS,
+    Alternatives,
+    Candidate,
+    base_form,
+    bm25f,
+    field_words,
+    idf,
+    kind_heads,
+    kind_phrases,
+    rerank,
+)
 from store.search_query import MAX_LIMIT, SORTS, describe, query_from_dict, query_to_dict, refine
+from store.synonyms import SynonymTable, expand, synonym_table
 from store.types import ProductSummary, SearchQuery, SearchResult
 from store.uow import UnitOfWork
 
@@ -74,6 +90,8 @@ class _Catalog:
     filed: dict[str, int] = field(default_factory=dict)  # folded category or subcategory -> products filed under it
     heads: frozenset[str] = frozenset()  # last words of the categories and subcategories
     name_words: list[str] | None = None  # every word of the product names and brands, read when first needed
+    vocabulary: frozenset[str] | None = None  # base forms of the words of names, brands, kinds and tags, read when
+    # first needed: the words a synonym may expand to
     sure_kinds: dict[str, bool] = field(default_factory=dict)  # folded kind -> filed reliably enough to filter
     frequencies: dict[str, int] = field(default_factory=dict)  # word -> products holding it
     documents: dict[int, _Document] = field(default_factory=dict)  # product id -> what the ranking reads of it
@@ -299,24 +317,43 @@ def _filters(query: SearchQuery, catalog: _Catalog, session: Session, *,
 # ---------------------------------------------------------------------------------------------- retrieval
 
 
-def _fts_ranked(match: str):  # noqa: ANN202 - a SQLAlchemy subquery
+def _scored_matches(match_param: str, exact: str | None, weight: float, where: str = "") -> str:
+    """SQL of (pid, score) for the full-text matches of `:{match_param}` (bm25, lower is better).
+
+    With `exact` (the words typed, without their synonyms), words matched only through a synonym count `weight`:
+    the score is weight * bm25(all words) + (1 - weight) * bm25(the words typed).
+    """
     weights = ", ".join(str(w) for w in FTS_WEIGHTS)
-    return (text(f"SELECT rowid AS pid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
-                 f"WHERE {FTS_TABLE} MATCH :text_match")
-            .bindparams(bindparam("text_match", match, unique=True))
+    matches = (f"SELECT rowid AS pid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
+               f"WHERE {FTS_TABLE} MATCH :{match_param}{where}")
+    if exact is None:
+        return matches
+    typed = (f"SELECT rowid AS pid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
+             f"WHERE {FTS_TABLE} MATCH :{match_param}_exact")
+    return (f"SELECT m.pid AS pid, {float(weight)!r} * m.score + {1.0 - float(weight)!r} * coalesce(e.score, 0.0) "
+            f"AS score FROM ({matches}) AS m LEFT JOIN ({typed}) AS e ON e.pid = m.pid")
+
+
+def _fts_ranked(match: str, exact: str | None = None, weight: float = 1.0):  # noqa: ANN202 - a SQLAlchemy subquery
+    params = [bindparam("text_match", match, unique=True)]
+    if exact is not None:
+        params.append(bindparam("text_match_exact", exact, unique=True))
+    return (text(_scored_matches("text_match", exact, weight))
+            .bindparams(*params)
             .columns(column("pid", Integer), column("score", Float))
             .subquery("fts"))
 
 
-def _index_ranked(match: str, limit: int, exclude: set[int] | frozenset[int]):  # noqa: ANN202 - a text query
+def _index_ranked(match: str, limit: int, exclude: set[int] | frozenset[int], exact: str | None = None,
+                  weight: float = 1.0):  # noqa: ANN202 - a text query
     """(id, total) of the `limit` best full-text matches of active products, and how many match in all."""
-    weights = ", ".join(str(w) for w in FTS_WEIGHTS)
     excluded = f" AND rowid NOT IN ({', '.join(str(int(i)) for i in sorted(exclude))})" if exclude else ""
+    params = {"match": match, "limit": limit} | ({"match_exact": exact} if exact is not None else {})
     return text(f"SELECT f.pid, (SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match{excluded}) "
-                f"FROM (SELECT rowid AS pid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
-                f"WHERE {FTS_TABLE} MATCH :match{excluded} ORDER BY score, rowid LIMIT :limit) AS f "
+                f"FROM (SELECT pid, score FROM ({_scored_matches('match', exact, weight, excluded)}) "
+                f"ORDER BY score, pid LIMIT :limit) AS f "
                 f"JOIN {Product.__tablename__} AS p ON p.id = f.pid AND p.active = 1 ORDER BY f.score, f.pid"
-                ).bindparams(match=match, limit=limit)
+                ).bindparams(**params)
 
 
 _LIKE_COLUMNS = {"name": Product.name, "brand": Product.brand, "subcategory": Product.subcategory,
@@ -328,17 +365,30 @@ def _like_term(term: str) -> ColumnElement:
     return or_(*[col.ilike(f"%{term}%") for col in _LIKE_COLUMNS.values()])
 
 
-def _like_score(terms: list[str]) -> tuple[ColumnElement, list[ColumnElement]]:
-    """A score (higher is better) and one condition per term for databases without FTS5."""
+def _like_group(term: str, alternatives: Alternatives) -> ColumnElement:
+    """Any searchable column holds the term or one of its synonyms."""
+    return or_(_like_term(term), *[_like_term(a.phrase) for a in alternatives.get(term, ())])
+
+
+def _like_score(terms: list[str],
+                alternatives: Alternatives | None = None) -> tuple[ColumnElement, list[ColumnElement]]:
+    """A score (higher is better) and one condition per term (it or a synonym) for databases without FTS5.
+
+    A synonym found scores its weight times what the term would.
+    """
+    alternatives = alternatives or {}
     score: ColumnElement = None  # type: ignore[assignment]
     per_term: list[ColumnElement] = []
     for term in terms:
-        pattern = f"%{term}%"
-        hits = [(_LIKE_COLUMNS[name].ilike(pattern), weight) for name, weight in LIKE_WEIGHTS.items()]
-        per_term.append(or_(*[condition for condition, _ in hits]))
-        for condition, weight in hits:
-            part = case((condition, weight), else_=0)
-            score = part if score is None else score + part
+        said = [(f"%{term}%", 1.0)] + [(f"%{a.phrase}%", a.weight) for a in alternatives.get(term, ())]
+        conditions = []
+        for pattern, share in said:
+            hits = [(_LIKE_COLUMNS[name].ilike(pattern), weight * share) for name, weight in LIKE_WEIGHTS.items()]
+            conditions += [condition for condition, _ in hits]
+            for condition, weight in hits:
+                part = case((condition, weight), else_=0)
+                score = part if score is None else score + part
+        per_term.append(or_(*conditions))
     return score, per_term
 
 
@@ -352,6 +402,7 @@ class _Retrieval:
         # Only `active`: the full-text index (active products only, see ensure_search_index) ranks and counts
         # alone, without joining every match to the products table.
         self.index_only = self.fts and len(conditions) == 1
+        self.alternatives: Alternatives = {}  # synonyms of the words searched for (see `_words`)
 
     def ids(self, every: list[str], some: list[str], scored: list[str], *, limit: int,
             exclude: set[int] | frozenset[int] = frozenset(), offset: int = 0) -> list[int]:
@@ -363,27 +414,49 @@ class _Retrieval:
                       exclude: set[int] | frozenset[int] = frozenset()) -> tuple[list[int], int]:
         """The first `limit` of `ids` and how many products match in all (one query)."""
         if self.index_only:
-            stmt = _index_ranked(self._match(every, some, scored), limit, exclude)
+            stmt = _index_ranked(self._match(every, some, scored), limit, exclude, *self.typed(scored))
         else:
             stmt = self._statement(every, some, scored, exclude, Product.id,
                                    func.count().over().label("total")).limit(limit)
         rows = self.session.execute(stmt).all()
         return [row[0] for row in rows], int(rows[0][1]) if rows else 0
 
-    @staticmethod
-    def _match(every: list[str], some: list[str], scored: list[str]) -> str:
-        parts = [f"({fts_expression(scored, any_term=True)})"]
-        parts += [f'"{w}"' for w in every] + ([f"({fts_expression(some, any_term=True)})"] if some else [])
+    def expanded(self, words: list[str]) -> list[str]:
+        """The words and the phrases of their synonyms, each once."""
+        return list(dict.fromkeys(words + [a.phrase for w in words for a in self.alternatives.get(w, ())]))
+
+    def term(self, word: str) -> str:
+        """A MATCH expression of the word or any of its synonyms."""
+        if not self.alternatives.get(word):
+            return f'"{word}"'
+        return f"({fts_expression(self.expanded([word]), any_term=True)})"
+
+    def match_all(self, words: list[str]) -> str:
+        """A MATCH expression of every word (each, or one of its synonyms)."""
+        return " AND ".join(self.term(w) for w in words)
+
+    def typed(self, scored: list[str]) -> tuple[str | None, float]:
+        """(MATCH of the words typed, weight of the synonyms) when some word has synonyms, else (None, 1.0)."""
+        weights = [a.weight for w in scored for a in self.alternatives.get(w, ())]
+        if not weights:
+            return None, 1.0
+        return fts_expression(scored, any_term=True), max(weights)
+
+    def _match(self, every: list[str], some: list[str], scored: list[str]) -> str:
+        parts = [f"({fts_expression(self.expanded(scored), any_term=True)})"]
+        parts += [self.term(w) for w in every]
+        if some:
+            parts.append(f"({fts_expression(self.expanded(some), any_term=True)})")
         return " AND ".join(parts)
 
     def _statement(self, every: list[str], some: list[str], scored: list[str],
                    exclude: set[int] | frozenset[int], *columns: ColumnElement):  # noqa: ANN202 - a select
         if self.fts:
-            ranked = _fts_ranked(self._match(every, some, scored))
+            ranked = _fts_ranked(self._match(every, some, scored), *self.typed(scored))
             stmt = (select(*columns).join(ranked, ranked.c.pid == Product.id).where(*self.conditions)
                     .order_by(ranked.c.score.asc(), Product.id))
         else:
-            score, _ = _like_score(scored)
+            score, _ = _like_score(scored, self.alternatives)
             stmt = (select(*columns).where(*self.conditions, *self._like(every, some))
                     .order_by(score.desc(), Product.id))
         if exclude:
@@ -404,11 +477,10 @@ class _Retrieval:
         self.catalog.frequencies[word] = int(found)
         return int(found)
 
-    @staticmethod
-    def _like(every: list[str], some: list[str]) -> list[ColumnElement]:
-        conditions = [_like_term(w) for w in every]
+    def _like(self, every: list[str], some: list[str]) -> list[ColumnElement]:
+        conditions = [_like_group(w, self.alternatives) for w in every]
         if some:
-            conditions.append(or_(*[_like_term(w) for w in some]))
+            conditions.append(or_(*[_like_group(w, self.alternatives) for w in some]))
         return conditions
 
 
@@ -419,6 +491,7 @@ class _Words:
     required: list[str]
     keys: list[str]
     scored: list[str]
+    alternatives: Alternatives = field(default_factory=dict)  # required word -> its synonyms the catalog uses
 
 
 def _name_words(catalog: _Catalog, session: Session) -> list[str]:
@@ -431,6 +504,40 @@ def _name_words(catalog: _Catalog, session: Session) -> list[str]:
     return catalog.name_words
 
 
+def _vocabulary(catalog: _Catalog, session: Session) -> frozenset[str]:
+    """Base forms of every word of the active products' names, brands, kinds and tags, cached with the catalog."""
+    if catalog.vocabulary is None:
+        found: set[str] = set()
+        stmt = select(Product.name, Product.brand, Product.category, Product.subcategory, Product.tags).where(
+            Product.active.is_(True))
+        for row in session.execute(stmt):
+            for value in (row.name, row.brand, row.category, row.subcategory, " ".join(row.tags or [])):
+                found.update(base_form(w) for w in field_words(value))
+        catalog.vocabulary = frozenset(found)
+    return catalog.vocabulary
+
+
+def _in_catalog(phrase: str, retrieval: _Retrieval) -> bool:
+    """True when the catalog's names, brands, kinds or tags use every word of the phrase and a product holds it."""
+    vocabulary = _vocabulary(retrieval.catalog, retrieval.session)
+    return all(base_form(w) in vocabulary for w in phrase.split()) and retrieval.frequency(phrase) > 0
+
+
+def _synonyms() -> SynonymTable:
+    """The default synonym table and the store's own groups (store_policies.yml, `search: synonyms:`)."""
+    try:
+        extra = load_policies().synonyms
+    except PoliciesError:
+        log.warning("cannot read the store policies: searching with the default synonyms only", exc_info=True)
+        extra = ()
+    return synonym_table(extra)
+
+
+def _synonyms_of(words: list[str], retrieval: _Retrieval) -> Alternatives:
+    """Each word of `words` (a phrase's words together) -> its synonyms that the catalog uses."""
+    return expand(words, _synonyms(), lambda phrase: _in_catalog(phrase, retrieval))
+
+
 def _spelled(word: str, retrieval: _Retrieval) -> str:
     """The word, or the closest word of the product names when no product holds it ('keybord' -> 'keyboard')."""
     if len(word) < 4 or not word.isalpha() or retrieval.frequency(word) > 0:
@@ -441,10 +548,13 @@ def _spelled(word: str, retrieval: _Retrieval) -> str:
 def _words(query: SearchQuery, boosted: list[str], retrieval: _Retrieval) -> _Words | None:
     """Words of the text and of loosely filed kinds (the kind last: it is the main word); None when there are none.
 
-    A word no product holds is replaced by the closest word of the product names, if one is close enough.
+    A word no product holds is replaced by the closest word of the product names, if one is close enough, unless
+    the catalog holds a synonym of it. The words' synonyms come with them.
     """
     said = search_terms(query.text) + [w for k in boosted for w in search_terms(k)]
-    required = list(dict.fromkeys(_spelled(w, retrieval) for w in said))
+    known = _synonyms_of(said, retrieval)
+    required = list(dict.fromkeys(w if w in known else _spelled(w, retrieval) for w in said))
+    alternatives = known if required == said else _synonyms_of(required, retrieval)
     context = [w for v in (query.subcategory, query.category, query.brand)
                if v and v not in boosted for w in search_terms(v)]
     if not required:
@@ -452,9 +562,14 @@ def _words(query: SearchQuery, boosted: list[str], retrieval: _Retrieval) -> _Wo
     if not required:
         return None
     scored = list(dict.fromkeys(required + context))
-    rarest = min(required, key=lambda w: (retrieval.frequency(w), required.index(w)))
+
+    def held_by(word: str) -> int:  # products holding the word or a synonym (at most)
+        return retrieval.frequency(word) + sum(retrieval.frequency(a.phrase) for a in alternatives.get(word, ()))
+
+    rarest = min(required, key=lambda w: (held_by(w), required.index(w)))
     keys = list(dict.fromkeys([required[-1], rarest]))
-    return _Words(required=required, keys=keys, scored=scored)
+    return _Words(required=required, keys=keys, scored=scored,
+                  alternatives={w: a for w, a in alternatives.items() if w in required})
 
 
 # ---------------------------------------------------------------------------------------------- ranking
@@ -495,8 +610,9 @@ def _ranked_page(query: SearchQuery, catalog: _Catalog, session: Session, *, off
                  limit: int) -> tuple[list[int], int] | None:
     """Relevance: ids of one page and the total, or None when the query has no words to rank by.
 
-    Products holding every word come first. When fewer than FILL_BELOW do, products holding the main word or
-    the rarest one follow (any word when none holds them all), and the total counts them too.
+    Products holding every word come first. When fewer than RERANK_POOL do, products holding each word or one of
+    its synonyms follow them; when fewer than FILL_BELOW hold them all, products holding the main word or the
+    rarest one (or a synonym) follow (any word when none holds them all), and the total counts them too.
     """
     conditions, _exact, boosted = _filters(query, catalog, session, kinds_as_words=True)
     kinds = [{n.lower() for n in _spellings(catalog, v)} for v in (query.category, query.subcategory)
@@ -506,6 +622,12 @@ def _ranked_page(query: SearchQuery, catalog: _Catalog, session: Session, *, off
     if words is None:
         return None
     pool, complete = retrieval.ids_and_total(words.required, [], words.scored, limit=RERANK_POOL)
+    retrieval.alternatives = words.alternatives
+    if words.alternatives and complete < RERANK_POOL:  # after every product holding the words typed, those
+        # holding them or their synonyms: never in place of a product holding the words typed
+        more, others = retrieval.ids_and_total(words.required, [], words.scored, limit=RERANK_POOL - len(pool),
+                                               exclude=set(pool))
+        pool, complete = pool + more, complete + others
     if complete >= FILL_BELOW or len(words.required) == 1:
         words.keys, total = [], complete
     else:  # the pool holds every complete match; each holds the keys too, so the total counts them once
@@ -517,8 +639,9 @@ def _ranked_page(query: SearchQuery, catalog: _Catalog, session: Session, *, off
         return [], 0
     candidates = _candidates(pool, catalog, session, kinds)  # ties keep the retrieval order
     products = max(catalog.products, 1)
-    scores = bm25f(words.scored, candidates, {w: idf(retrieval.frequency(w), products) for w in words.scored})
-    ranked = [c.id for c in rerank(words.required, candidates, scores, catalog.heads)]
+    idfs = {w: idf(retrieval.frequency(w), products) for w in retrieval.expanded(words.scored)}
+    scores = bm25f(words.scored, candidates, idfs, words.alternatives)
+    ranked = [c.id for c in rerank(words.required, candidates, scores, catalog.heads, words.alternatives)]
     if offset + limit > len(ranked) and total > len(ranked):  # a page beyond the re-ranked pool
         ranked += retrieval.ids(words.required if not words.keys else [], words.keys, words.scored,
                                 limit=offset + limit - len(ranked), exclude=set(ranked))
@@ -547,10 +670,14 @@ def _matching(query: SearchQuery, catalog: _Catalog, session: Session, *, any_te
     terms = search_terms(query.text)
     if not terms:
         return _ordered(stmt, query, first)
+    retrieval = _Retrieval(session, conditions, catalog)
+    retrieval.alternatives = _synonyms_of(terms, retrieval)
     if _use_fts(session):
-        ranked = _fts_ranked(fts_expression(terms, any_term=any_term))
+        match = (fts_expression(retrieval.expanded(terms), any_term=True) if any_term
+                 else retrieval.match_all(terms))
+        ranked = _fts_ranked(match, *retrieval.typed(terms))
         return _ordered(stmt.join(ranked, ranked.c.pid == Product.id), query, [*first, ranked.c.score.asc()])
-    score, per_term = _like_score(terms)
+    score, per_term = _like_score(terms, retrieval.alternatives)
     stmt = stmt.where(or_(*per_term) if any_term else and_(*per_term))
     return _ordered(stmt, query, [*first, score.desc()])
 

@@ -191,3 +191,18 @@ def test_shipping_method_is_found_tolerantly(text: str, code: str, policies: Pol
 @pytest.mark.parametrize("text", ["", "shipping", "by boat", "standard or express", "3", "pigeon"])
 def test_unclear_shipping_method_gives_none(text: str, policies: Policies) -> None:
     assert find_shipping_method(text, policies) is None
+
+
+def test_search_synonyms_are_optional_and_read(tmp_path: Path, raw: dict) -> None:
+    assert load_policies(REPO_FILE).synonyms == ()
+    raw.pop("search", None)
+    assert load_policies(write(tmp_path, raw, "none.yml")).synonyms == ()
+    raw["search"] = {"synonyms": [["Puffer Jacket", "down jacket"], ["hoodie", "hooded top"]]}
+    assert load_policies(write(tmp_path, raw)).synonyms == (("puffer jacket", "down jacket"), ("hoodie", "hooded top"))
+
+
+@pytest.mark.parametrize("search", [{"synonyms": [["sofa"]]}, {"synonyms": "sofa, couch"}, {"synonym": []}, ["x"]])
+def test_malformed_search_synonyms_are_refused(tmp_path: Path, raw: dict, search: object) -> None:
+    raw["search"] = search
+    with pytest.raises(PoliciesError, match="search"):
+        load_policies(write(tmp_path, raw))
