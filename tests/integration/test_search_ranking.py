@@ -18,14 +18,6 @@ UowFactory = Callable[[], UnitOfWork]
 AddProduct = Callable[..., str]
 
 
-@pytest.fixture(params=["fts", "ilike"])
-def engine_kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test on SQLite's FTS5 and on the ILIKE path used by PostgreSQL."""
-    if request.param == "ilike":
-        monkeypatch.setattr(search_module, "_use_fts", lambda _session: False)
-    return request.param
-
-
 def run(uow_factory: UowFactory, **query: object) -> SearchResult:
     with uow_factory() as uow:
         return search(SearchQuery(**{"limit": 10, **query}), uow, log=False)  # type: ignore[arg-type]

@@ -17,10 +17,9 @@ from store.catalog import ensure_search_index
 from store.db import create_schema, get_engine, get_session_factory
 from store.models import Product, Variant
 from store.policies import load_policies
-from store.search import search
 from store.synonyms import Alternative
-from store.types import SearchQuery, SearchResult
 from store.uow import UnitOfWork
+from tests.integration.test_search_ranking import run, skus
 
 UowFactory = Callable[[], UnitOfWork]
 
@@ -47,23 +46,6 @@ def add_furniture(factory: sessionmaker) -> UowFactory:
 @pytest.fixture
 def furniture(session_factory: sessionmaker) -> UowFactory:
     return add_furniture(session_factory)
-
-
-@pytest.fixture(params=["fts", "ilike"])
-def engine_kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test on SQLite's FTS5 and on the ILIKE path used by PostgreSQL."""
-    if request.param == "ilike":
-        monkeypatch.setattr(search_module, "_use_fts", lambda _session: False)
-    return request.param
-
-
-def run(factory: UowFactory, **query: object) -> SearchResult:
-    with factory() as uow:
-        return search(SearchQuery(**{"limit": 10, **query}), uow, log=False)  # type: ignore[arg-type]
-
-
-def skus(result: SearchResult) -> list[str]:
-    return [p.sku for p in result.products]
 
 
 def check_couch(factory: UowFactory) -> None:
