@@ -58,7 +58,7 @@ from store.ranking import (
     rerank,
 )
 from store.search_query import MAX_LIMIT, SORTS, describe, query_from_dict, query_to_dict, refine
-from store.synonyms import SynonymTable, expand, synonym_table
+from store.synonyms import INITIALISM_WEIGHT, SynonymTable, expand, synonym_table
 from store.types import ProductSummary, SearchQuery, SearchResult
 from store.uow import UnitOfWork
 
@@ -612,7 +612,9 @@ def _ranked_page(query: SearchQuery, catalog: _Catalog, session: Session, *, off
 
     Products holding every word come first. When fewer than RERANK_POOL do, products holding each word or one of
     its synonyms follow them; when fewer than FILL_BELOW hold them all, products holding the main word or the
-    rarest one (or a synonym) follow (any word when none holds them all), and the total counts them too.
+    rarest one (or a synonym) follow (any word when none holds them all), and the total counts them too. An
+    initialism and the words it stands for are one term: products holding the other form get as many places in the
+    re-ranked pool as those holding the form typed, however many of those there are.
     """
     conditions, _exact, boosted = _filters(query, catalog, session, kinds_as_words=True)
     kinds = [{n.lower() for n in _spellings(catalog, v)} for v in (query.category, query.subcategory)
@@ -623,9 +625,12 @@ def _ranked_page(query: SearchQuery, catalog: _Catalog, session: Session, *, off
         return None
     pool, complete = retrieval.ids_and_total(words.required, [], words.scored, limit=RERANK_POOL)
     retrieval.alternatives = words.alternatives
-    if words.alternatives and complete < RERANK_POOL:  # after every product holding the words typed, those
-        # holding them or their synonyms: never in place of a product holding the words typed
-        more, others = retrieval.ids_and_total(words.required, [], words.scored, limit=RERANK_POOL - len(pool),
+    # the same term spelled out ('ssd', 'solid state drive'): as many places in the pool as the words typed
+    spelled_out = any(a.weight >= INITIALISM_WEIGHT for found in words.alternatives.values() for a in found)
+    if words.alternatives and (complete < RERANK_POOL or spelled_out):  # after every product holding the words
+        # typed, those holding them or their synonyms: never in place of a product holding the words typed
+        more, others = retrieval.ids_and_total(words.required, [], words.scored,
+                                               limit=RERANK_POOL if spelled_out else RERANK_POOL - len(pool),
                                                exclude=set(pool))
         pool, complete = pool + more, complete + others
     if complete >= FILL_BELOW or len(words.required) == 1:

@@ -21,6 +21,8 @@ from store.query_understanding import STOP_WORDS, fold, plural, singular
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "synonyms.yml"
 # An alternative counts this share of a word the shopper typed: it finds more, never outranks the words typed.
 SYNONYM_WEIGHT = 0.5
+# An initialism and the words it stands for ('ssd', 'solid state drive') are one term: the full weight.
+INITIALISM_WEIGHT = 1.0
 # At most this many alternatives of one phrase are searched (the first ones of its groups).
 MAX_ALTERNATIVES = 8
 
@@ -166,16 +168,26 @@ def _contains(phrase: Sequence[str], part: Sequence[str]) -> bool:
     return any(bases[i:i + len(wanted)] == wanted for i in range(len(bases) - len(wanted) + 1))
 
 
+def initialism(short: Sequence[str], long: Sequence[str]) -> bool:
+    """True when one of the phrases is a single word made of the first letters of the other's words, in either
+    order ('ssd' and 'solid state drive', 'hard disk drive' and 'hdd')."""
+    if len(short) != 1:
+        short, long = long, short
+    return len(short) == 1 and len(long) >= 2 and short[0] == "".join(w[0] for w in long)
+
+
 def expand(words: Sequence[str], table: SynonymTable, holds: Callable[[str], bool],
            weight: float = SYNONYM_WEIGHT) -> dict[str, tuple[Alternative, ...]]:
     """Each word of `words` -> the alternatives of the phrase it belongs to, kept only when `holds(phrase)` (the
     catalog uses it). An alternative holding the shopper's phrase itself ('hard drive' for 'hard drive enclosure')
-    finds nothing new and is left out. Every word of a phrase gets the phrase's alternatives."""
+    finds nothing new and is left out. Every word of a phrase gets the phrase's alternatives, at `weight`, or at
+    INITIALISM_WEIGHT when one stands for the other ('ssd' for 'solid state drive')."""
     expanded: dict[str, tuple[Alternative, ...]] = {}
     for start, end, alternatives in find_phrases(words, table):
         said = words[start:end]
         kept = (a for a in alternatives if not _contains(a.split(), said))
-        found = tuple(islice((Alternative(phrase, weight) for phrase in kept if holds(phrase)), MAX_ALTERNATIVES))
+        found = tuple(islice((Alternative(phrase, INITIALISM_WEIGHT if initialism(said, phrase.split()) else weight)
+                              for phrase in kept if holds(phrase)), MAX_ALTERNATIVES))
         if found:
             for word in said:
                 expanded[word] = found
@@ -183,6 +195,7 @@ def expand(words: Sequence[str], table: SynonymTable, holds: Callable[[str], boo
 
 
 __all__ = [
-    "Alternative", "DEFAULT_FILE", "MAX_ALTERNATIVES", "SYNONYM_WEIGHT", "SynonymTable", "SynonymsError", "build_table",
-    "expand", "find_phrases", "parse_groups", "phrase_key", "read_groups", "synonym_table",
+    "Alternative", "DEFAULT_FILE", "INITIALISM_WEIGHT", "MAX_ALTERNATIVES", "SYNONYM_WEIGHT", "SynonymTable",
+    "SynonymsError", "build_table", "expand", "find_phrases", "initialism", "parse_groups", "phrase_key",
+    "read_groups", "synonym_table",
 ]

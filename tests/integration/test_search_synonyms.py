@@ -92,6 +92,23 @@ def test_a_store_adds_its_own_synonyms(furniture: UowFactory, engine_kind: str,
     assert skus(run(furniture, text="chesterfield")) == ["COUCH-1", "SOFA-2"]
 
 
+def test_an_initialism_finds_the_spelled_out_products_on_the_first_page(session_factory: sessionmaker,
+                                                                        engine_kind: str) -> None:
+    # more products say 'SSD' (accessories) than the ranking's pool holds: the drives that never say it must
+    # still reach the first page, because 'ssd' and 'solid state drive' are one term
+    with UnitOfWork(session_factory) as uow:
+        items = [(f"BRACKET-{i:02d}", f"Mounting bracket {i} for an SSD") for i in range(search_module.RERANK_POOL + 5)]
+        items += [(f"DRIVE-{i}", f"Internal solid state drive {size} GB") for i, size in enumerate((256, 512, 1024))]
+        for sku, name in items:
+            product = Product(sku=sku, name=name, brand="Acme", category="computing", price=Decimal("50.00"),
+                              currency="USD", tags=[], description="")
+            product.variants.append(Variant(color="", size="", stock=1))
+            uow.session.add(product)
+        uow.commit()
+    first_page = skus(run(lambda: UnitOfWork(session_factory), text="ssd"))[:10]
+    assert {"DRIVE-0", "DRIVE-1", "DRIVE-2"} <= set(first_page)
+
+
 @pytest.fixture
 def postgres_furniture(postgres_url: str) -> Iterator[UowFactory]:
     create_schema(get_engine(postgres_url))

@@ -10,6 +10,7 @@ import yaml
 from store.ranking import Candidate, bm25f, field_words, rerank, synonym_share
 from store.synonyms import (
     DEFAULT_FILE,
+    INITIALISM_WEIGHT,
     MAX_ALTERNATIVES,
     SYNONYM_WEIGHT,
     Alternative,
@@ -17,6 +18,7 @@ from store.synonyms import (
     build_table,
     expand,
     find_phrases,
+    initialism,
     parse_groups,
     phrase_key,
     read_groups,
@@ -137,6 +139,28 @@ def test_alternatives_are_capped() -> None:
 
 def test_the_default_weight_is_below_a_typed_word() -> None:
     assert 0.0 < SYNONYM_WEIGHT < 1.0
+
+
+@pytest.mark.parametrize(("one", "other", "expected"), [
+    ("ssd", "solid state drive", True),
+    ("hard disk drive", "hdd", True),
+    ("ups", "uninterruptible power supply", True),
+    ("ssd", "solid state", False),  # one letter short
+    ("sofa", "settee", False),
+    ("tv set", "television", False),
+    ("ssd", "s", False),  # not several words
+])
+def test_an_initialism_is_told_by_its_letters(one: str, other: str, expected: bool) -> None:
+    assert initialism(one.split(), other.split()) is expected
+
+
+def test_an_initialism_weighs_as_much_as_the_words_it_stands_for() -> None:
+    table = build_table([("ssd", "solid state drive", "flash drive")])
+    assert expand(["ssd"], table, everything) == {"ssd": (Alternative("solid state drive", INITIALISM_WEIGHT),
+                                                         Alternative("flash drive", SYNONYM_WEIGHT))}
+    spelled_out = expand(["solid", "state", "drive"], table, everything)
+    assert spelled_out["drive"][0] == Alternative("ssd", INITIALISM_WEIGHT)
+    assert INITIALISM_WEIGHT == 1.0
 
 
 # ---------------------------------------------------------------------------------------------- ranking
