@@ -89,9 +89,10 @@ class _Catalog:
     products: int = 0
     filed: dict[str, int] = field(default_factory=dict)  # folded category or subcategory -> products filed under it
     heads: frozenset[str] = frozenset()  # last words of the categories and subcategories
-    name_words: list[str] | None = None  # every word of the product names and brands, read when first needed
-    vocabulary: frozenset[str] | None = None  # base forms of the words of names, brands, kinds and tags, read when
-    # first needed: the words a synonym may expand to
+    name_words: list[str] = field(default_factory=list)  # every word (letters only, 3 or more) of the product names
+    # and brands: what a misspelt word is corrected to
+    vocabulary: frozenset[str] = frozenset()  # base forms of the words of names, brands, kinds and tags: the words a
+    # synonym may expand to
     sure_kinds: dict[str, bool] = field(default_factory=dict)  # folded kind -> filed reliably enough to filter
     frequencies: dict[str, int] = field(default_factory=dict)  # word -> products holding it
     documents: dict[int, _Document] = field(default_factory=dict)  # product id -> what the ranking reads of it
@@ -121,7 +122,7 @@ def _catalog_fingerprint(session: Session) -> tuple[object, ...]:
 
 
 def _load_catalog(session: Session) -> tuple[_Catalog, bool]:
-    """The catalog's categories and brands, cached until a product is added, changed or deactivated.
+    """The catalog's categories, brands and words, cached until a product is added, changed or deactivated.
 
     The flag is True when the catalog was (re)read: the products changed since the last search.
     """
@@ -165,8 +166,10 @@ def _read_catalog(session: Session) -> _Catalog:
     for category, subcategory, count in session.execute(stmt):
         for key in {fold(category or ""), fold(subcategory or "")} - {""}:
             filed[key] = filed.get(key, 0) + int(count)
+    name_words, words = _read_words(session)
     return _Catalog(index=build_index(vocabulary), spellings=spellings, filed=filed,
-                    heads=kind_heads(values["categories"] + values["subcategories"]))
+                    heads=kind_heads(values["categories"] + values["subcategories"]), name_words=name_words,
+                    vocabulary=words)
 
 
 def _resolve(value: str | None, table: dict[str, object], compacted: dict[str, object]) -> object | None:
@@ -494,32 +497,22 @@ class _Words:
     alternatives: Alternatives = field(default_factory=dict)  # required word -> its synonyms the catalog uses
 
 
-def _name_words(catalog: _Catalog, session: Session) -> list[str]:
-    """Every word (letters only, 3 or more) of the active products' names and brands, cached with the catalog."""
-    if catalog.name_words is None:
-        found: set[str] = set()
-        for name, brand in session.execute(select(Product.name, Product.brand).where(Product.active.is_(True))):
-            found.update(w for w in fold(f"{name} {brand or ''}").split() if len(w) >= 3 and w.isalpha())
-        catalog.name_words = sorted(found)
-    return catalog.name_words
-
-
-def _vocabulary(catalog: _Catalog, session: Session) -> frozenset[str]:
-    """Base forms of every word of the active products' names, brands, kinds and tags, cached with the catalog."""
-    if catalog.vocabulary is None:
-        found: set[str] = set()
-        stmt = select(Product.name, Product.brand, Product.category, Product.subcategory, Product.tags).where(
-            Product.active.is_(True))
-        for row in session.execute(stmt):
-            for value in (row.name, row.brand, row.category, row.subcategory, " ".join(row.tags or [])):
-                found.update(base_form(w) for w in field_words(value))
-        catalog.vocabulary = frozenset(found)
-    return catalog.vocabulary
+def _read_words(session: Session) -> tuple[list[str], frozenset[str]]:
+    """(name words, vocabulary) of the active products, in one pass over them: see `_Catalog`."""
+    names: set[str] = set()
+    found: set[str] = set()
+    stmt = select(Product.name, Product.brand, Product.category, Product.subcategory, Product.tags).where(
+        Product.active.is_(True))
+    for row in session.execute(stmt):
+        names.update(w for w in fold(f"{row.name} {row.brand or ''}").split() if len(w) >= 3 and w.isalpha())
+        for value in (row.name, row.brand, row.category, row.subcategory, " ".join(row.tags or [])):
+            found.update(base_form(w) for w in field_words(value))
+    return sorted(names), frozenset(found)
 
 
 def _in_catalog(phrase: str, retrieval: _Retrieval) -> bool:
     """True when the catalog's names, brands, kinds or tags use every word of the phrase and a product holds it."""
-    vocabulary = _vocabulary(retrieval.catalog, retrieval.session)
+    vocabulary = retrieval.catalog.vocabulary
     return all(base_form(w) in vocabulary for w in phrase.split()) and retrieval.frequency(phrase) > 0
 
 
@@ -542,7 +535,7 @@ def _spelled(word: str, retrieval: _Retrieval) -> str:
     """The word, or the closest word of the product names when no product holds it ('keybord' -> 'keyboard')."""
     if len(word) < 4 or not word.isalpha() or retrieval.frequency(word) > 0:
         return word
-    return closest_spelling(word, _name_words(retrieval.catalog, retrieval.session)) or word
+    return closest_spelling(word, retrieval.catalog.name_words) or word
 
 
 def _words(query: SearchQuery, boosted: list[str], retrieval: _Retrieval) -> _Words | None:
