@@ -146,7 +146,7 @@ class ActionAddToCart(_CartAction):
         return self._add_new(dispatcher, tracker)
 
     def _add_new(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
-        sku, product_name = product_reference(tracker)
+        sku, product_name = product_reference(tracker, self.services)
         if not sku and not product_name:
             dispatcher.utter_message(response=names.UTTER_WHICH_PRODUCT)
             return clear_pending()

@@ -15,14 +15,48 @@ from actions.mentions import ALL, is_deictic, mention_position, pick, positions_
 from actions.payloads import compare_payload, product_payload
 from store.errors import UnknownProduct
 from store.money import format_money
+from store.products import of_kind
 from store.types import ProductDetail
 
 MAX_COMPARED = 3
 
 
-def product_reference(tracker: Tracker) -> tuple[str | None, str | None]:
-    """(sku, None) from a mention or the product in focus, or (None, name) from a product entity; (None, None)."""
+# How many lists shown earlier are looked through for products of a kind the shopper names with a position.
+EARLIER_LISTS = 5
+
+
+def shown_lists(tracker: Tracker) -> list[list[str]]:
+    """The lists of products shown to the shopper, the current one first, then up to EARLIER_LISTS earlier ones."""
+    lists = [list_slot(tracker, names.SLOT_SHOWN_PRODUCTS)]
+    for event in reversed(tracker.events or []):
+        if len(lists) > EARLIER_LISTS:
+            break
+        if event.get("event") == "slot" and event.get("name") == names.SLOT_SHOWN_PRODUCTS:
+            value = event.get("value")
+            earlier = [str(v) for v in value if v not in (None, "")] if isinstance(value, (list, tuple)) else []
+            if earlier and earlier not in lists:
+                lists.append(earlier)
+    return lists
+
+
+def shown_products(tracker: Tracker, services: Any) -> list[str]:
+    """The list a position ('the second one') counts in: the products shown, or, when the shopper names a kind of
+    product with the position ('the second running shoe'), the products of that kind in the latest list that has
+    some ([] when no list shown had any)."""
     shown = list_slot(tracker, names.SLOT_SHOWN_PRODUCTS)
+    kind = entity_value(tracker, names.ENT_CATEGORY)
+    if not kind or not any(mention_position(str(m)) is not None for m in entity_values(tracker, names.ENT_MENTION)):
+        return shown
+    for listed in shown_lists(tracker):
+        matching = [p.sku for p in of_kind(services.summaries(listed), str(kind))]
+        if matching:
+            return matching
+    return []
+
+
+def product_reference(tracker: Tracker, services: Any) -> tuple[str | None, str | None]:
+    """(sku, None) from a mention or the product in focus, or (None, name) from a product entity; (None, None)."""
+    shown = shown_products(tracker, services)
     last = tracker.get_slot(names.SLOT_LAST_PRODUCT)
     mention = entity_value(tracker, names.ENT_MENTION)
     if mention is not None:
@@ -58,7 +92,7 @@ class ActionProductDetails(StoreAction):
         return names.ACTION_PRODUCT_DETAILS
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
-        sku, product_name = product_reference(tracker)
+        sku, product_name = product_reference(tracker, self.services)
         if not sku and not product_name:
             dispatcher.utter_message(response=names.UTTER_WHICH_PRODUCT)
             return []
@@ -73,9 +107,10 @@ class ActionProductDetails(StoreAction):
         return [SlotSet(names.SLOT_LAST_PRODUCT, product.sku)]
 
 
-def compared_references(tracker: Tracker) -> tuple[list[str], list[str]]:
-    """(SKUs, product names) to compare, from mentions, product entities, the sentence, or the shown list."""
-    shown = list_slot(tracker, names.SLOT_SHOWN_PRODUCTS)
+def compared_references(tracker: Tracker, services: Any) -> tuple[list[str], list[str]]:
+    """(SKUs, product names) to compare, from mentions, product entities, the sentence, or the shown list (of the
+    kind named with the positions, see `shown_products`)."""
+    shown = shown_products(tracker, services)
     last = tracker.get_slot(names.SLOT_LAST_PRODUCT)
     skus: list[str] = []
     for mention in entity_values(tracker, names.ENT_MENTION):
@@ -108,7 +143,7 @@ class ActionCompareProducts(StoreAction):
         return names.ACTION_COMPARE_PRODUCTS
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
-        skus, product_names = compared_references(tracker)
+        skus, product_names = compared_references(tracker, self.services)
         if len(skus) + len(product_names) < 2:
             dispatcher.utter_message(response=names.UTTER_COMPARE_NEED_TWO)
             return []

@@ -8,7 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names
-from actions.base import Events, StoreAction, entity_value, list_slot
+from actions.base import Events, StoreAction, entity_value
+from actions.details import shown_products
 from actions.mentions import resolve_mention
 from actions.payloads import products_payload
 from store.errors import UnknownProduct
@@ -61,7 +62,7 @@ class ActionRecommend(StoreAction):
     def _reference(self, tracker: Tracker) -> str | None:
         mention = entity_value(tracker, names.ENT_MENTION)
         if mention is not None:
-            return resolve_mention(str(mention), list_slot(tracker, names.SLOT_SHOWN_PRODUCTS),
+            return resolve_mention(str(mention), shown_products(tracker, self.services),
                                    tracker.get_slot(names.SLOT_LAST_PRODUCT))
         product = entity_value(tracker, names.ENT_PRODUCT)
         if product:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from store.errors import UnknownProduct
 from store.models import Product
+from store.query_understanding import STOP_WORDS, fold, singular
 from store.types import ProductDetail, ProductSummary, VariantInfo
 from store.uow import UnitOfWork
 
@@ -124,3 +125,16 @@ def find_product(name: str, uow: UnitOfWork) -> ProductDetail:
     if match is None:
         raise UnknownProduct(wanted)
     return to_detail(session.execute(stmt.where(Product.id == match[2])).scalar_one())
+
+
+def _bases(*texts: str | None) -> set[str]:
+    return {singular(w) for text in texts for w in fold(text or "").split()}
+
+
+def of_kind(products: list[ProductSummary], kind: str) -> list[ProductSummary]:
+    """The products, in their order, that are of the kind a shopper named ('running shoes', 'headphone'): every
+    word of it (stop words aside, singular or plural alike) is in the product's category, subcategory or name."""
+    wanted = _bases(" ".join(w for w in fold(kind or "").split() if w not in STOP_WORDS))
+    if not wanted:
+        return []
+    return [p for p in products if wanted <= _bases(p.category, p.subcategory, p.name)]

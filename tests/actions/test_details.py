@@ -45,6 +45,36 @@ async def test_details_of_the_product_in_focus(services: StoreServices, catalog:
     assert payload(dispatcher, "product")["sku"] == "MUG-1"
 
 
+MIXED = {names.SLOT_SHOWN_PRODUCTS: ["EAR-1", "RUN-1", "MUG-1", "RUN-2"]}
+
+
+async def test_a_position_with_a_kind_counts_the_products_of_that_kind(services: StoreServices,
+                                                                       catalog: dict) -> None:
+    _, dispatcher = await details(services, MIXED, mention="second", category="running shoes")
+    assert payload(dispatcher, "product")["sku"] == "RUN-2"  # the second running shoe, fourth in the list
+    _, dispatcher = await details(services, MIXED, mention="first", category="running shoe")
+    assert payload(dispatcher, "product")["sku"] == "RUN-1"
+    _, dispatcher = await details(services, MIXED, mention="second")  # no kind: the list as shown
+    assert payload(dispatcher, "product")["sku"] == "RUN-1"
+
+
+async def test_a_kind_not_in_the_latest_list_is_found_in_an_earlier_one(services: StoreServices,
+                                                                        catalog: dict) -> None:
+    earlier = [{"event": "slot", "name": names.SLOT_SHOWN_PRODUCTS, "value": ["RUN-3", "RUN-2", "RUN-1"]},
+               {"event": "slot", "name": names.SLOT_SHOWN_PRODUCTS, "value": ["EAR-1", "MUG-1"]}]
+    tracker = make_tracker(intent=names.PRODUCT_DETAILS, slots={names.SLOT_SHOWN_PRODUCTS: ["EAR-1", "MUG-1"]},
+                           entities={"mention": "second", "category": "running shoes"}, events=earlier)
+    _, dispatcher = await run(ActionProductDetails(services), tracker)
+    assert payload(dispatcher, "product")["sku"] == "RUN-2"
+
+
+async def test_a_kind_never_shown_is_not_replaced_by_another_product(services: StoreServices,
+                                                                     catalog: dict) -> None:
+    events, dispatcher = await details(services, {names.SLOT_SHOWN_PRODUCTS: ["EAR-1", "MUG-1"]},
+                                       mention="second", category="running shoes")
+    assert responses(dispatcher) == [names.UTTER_WHICH_PRODUCT] and events == []
+
+
 async def test_sold_out_and_no_fragment_in_the_domain(services: StoreServices, add_product) -> None:  # noqa: ANN001
     add_product("OLD-1", "Old Lamp", stock=0)
     _, dispatcher = await details(services, {names.SLOT_LAST_PRODUCT: "OLD-1"}, STOCK_DOMAIN)
@@ -95,6 +125,12 @@ async def test_compare_positions_in_the_sentence(services: StoreServices, catalo
     assert compared(dispatcher) == ["RUN-2", "EAR-1"]
     _, dispatcher = await compare(services, "compare 1 and 3", SHOWN)
     assert compared(dispatcher) == ["RUN-1", "EAR-1"]
+
+
+async def test_compare_positions_of_a_kind(services: StoreServices, catalog: dict) -> None:
+    _, dispatcher = await compare(services, "compare the first and second running shoes", MIXED,
+                                  [("mention", "first"), ("mention", "second"), ("category", "running shoes")])
+    assert compared(dispatcher) == ["RUN-1", "RUN-2"]
 
 
 async def test_compare_names(services: StoreServices, catalog: dict) -> None:
