@@ -107,6 +107,8 @@ class Variant(Base):
         UniqueConstraint("product_id", "color", "size", name="uq_variants_product_color_size"),
         CheckConstraint("stock >= 0", name="ck_variants_stock"),
         Index("ix_variants_product", "product_id"),
+        # what is sold out, read by every search of products in stock (store.search)
+        Index("ix_variants_stock", "stock", "product_id"),
     )
 
 

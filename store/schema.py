@@ -4,7 +4,7 @@
 - with none of the store's tables: `create_all` from the models, then stamped at the newest revision (one
   step, not every revision replayed; the migrations build the same schema, which the tests check);
 - made by `create_all` before the store had migrations (the baseline tables, no `alembic_version`):
-  stamped at the baseline 0001, then upgraded (0002 adds the search indexes if they are missing);
+  stamped at the baseline 0001, then upgraded (0002-0003 add the search indexes if they are missing);
 - versioned: upgraded from its revision.
 It runs in one transaction: on PostgreSQL under an advisory lock, on SQLite under BEGIN IMMEDIATE, so two
 processes starting together migrate one after the other.

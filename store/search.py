@@ -75,6 +75,9 @@ RERANK_POOL = 20
 FILL_BELOW = 10
 # A kind of product is a filter when at least this share of the products naming it are filed under it.
 SURE_KIND_SHARE = 0.5
+# A search of products in stock leaves out those with nothing in stock by their ids when there are at most this many
+# (then the full-text index ranks and counts alone); with more, each match is checked against its variants.
+SOLD_OUT_BY_ID = 1000
 
 
 # ---------------------------------------------------------------------------------------------- catalog cache
@@ -96,6 +99,7 @@ class _Catalog:
     sure_kinds: dict[str, bool] = field(default_factory=dict)  # folded kind -> filed reliably enough to filter
     frequencies: dict[str, int] = field(default_factory=dict)  # word -> products holding it
     documents: dict[int, _Document] = field(default_factory=dict)  # product id -> what the ranking reads of it
+    without_variants: frozenset[int] = frozenset()  # active products with no variant at all: never in stock
 
 
 @dataclass(frozen=True)
@@ -167,9 +171,11 @@ def _read_catalog(session: Session) -> _Catalog:
         for key in {fold(category or ""), fold(subcategory or "")} - {""}:
             filed[key] = filed.get(key, 0) + int(count)
     name_words, words = _read_words(session)
+    without_variants = session.execute(select(Product.id).where(
+        Product.active.is_(True), ~exists().where(Variant.product_id == Product.id))).scalars()
     return _Catalog(index=build_index(vocabulary), spellings=spellings, filed=filed,
                     heads=kind_heads(values["categories"] + values["subcategories"]), name_words=name_words,
-                    vocabulary=words)
+                    vocabulary=words, without_variants=frozenset(without_variants))
 
 
 def _resolve(value: str | None, table: dict[str, object], compacted: dict[str, object]) -> object | None:
@@ -237,6 +243,19 @@ def _use_fts(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
+# Products with a variant at 0 and none above: read through ix_variants_stock, so it costs what is sold out.
+_SOLD_OUT = text(f"SELECT DISTINCT v.product_id FROM {Variant.__tablename__} AS v WHERE v.stock = 0 AND NOT EXISTS "
+                 f"(SELECT 1 FROM {Variant.__tablename__} AS w WHERE w.product_id = v.product_id AND w.stock > 0) "
+                 f"LIMIT :limit")
+
+
+def _sold_out(session: Session, catalog: _Catalog) -> frozenset[int] | None:
+    """Ids of the products with nothing in stock now, or None when there are more than SOLD_OUT_BY_ID."""
+    found = set(session.execute(_SOLD_OUT.bindparams(limit=SOLD_OUT_BY_ID + 1)).scalars())
+    found |= catalog.without_variants
+    return frozenset(found) if len(found) <= SOLD_OUT_BY_ID else None
+
+
 def _kind_conditions(value: str, catalog: _Catalog, session: Session) -> tuple[ColumnElement, ColumnElement]:
     """(category or subcategory is the value, that or the product's name says it) for a kind of product."""
     names = _spellings(catalog, value)
@@ -278,11 +297,12 @@ def _sure_kind(value: str, catalog: _Catalog, session: Session) -> bool:
     return sure
 
 
-def _filters(query: SearchQuery, catalog: _Catalog, session: Session, *,
-             kinds_as_words: bool = False) -> tuple[list[ColumnElement], list[ColumnElement], list[str]]:
+def _filters(query: SearchQuery, catalog: _Catalog, session: Session, *, kinds_as_words: bool = False,
+             stock: bool = True) -> tuple[list[ColumnElement], list[ColumnElement], list[str]]:
     """The WHERE conditions, the conditions of being exactly of the kind asked for, and kinds left to the ranking.
 
     With `kinds_as_words`, a kind the catalog files loosely is not a condition: it is returned for the ranking.
+    Without `stock`, `in_stock_only` is not a condition either: the caller leaves out the products sold out.
     """
     conditions: list[ColumnElement] = [Product.active.is_(True)]
     exact_kind: list[ColumnElement] = []
@@ -310,7 +330,7 @@ def _filters(query: SearchQuery, catalog: _Catalog, session: Session, *,
         variant_conditions.append(func.lower(Variant.color).in_(sorted(colors)))
     if query.size:
         variant_conditions.append(func.lower(Variant.size) == query.size.strip().lower())
-    if query.in_stock_only:
+    if query.in_stock_only and stock:
         variant_conditions.append(Variant.stock > 0)
     if variant_conditions:
         conditions.append(exists().where(Variant.product_id == Product.id, *variant_conditions))
@@ -398,9 +418,11 @@ def _like_score(terms: list[str],
 class _Retrieval:
     """Products holding some words, best first, under fixed conditions (FTS5 on SQLite, ILIKE elsewhere)."""
 
-    def __init__(self, session: Session, conditions: list[ColumnElement], catalog: _Catalog) -> None:
-        """Retrieval within `conditions` (active, price, brand, variants, sure kinds); the first is `active`."""
-        self.session, self.conditions, self.catalog = session, conditions, catalog
+    def __init__(self, session: Session, conditions: list[ColumnElement], catalog: _Catalog,
+                 excluded: frozenset[int] = frozenset()) -> None:
+        """Retrieval within `conditions` (active, price, brand, variants, sure kinds; the first is `active`),
+        never of the products `excluded` (those sold out, see `_sold_out`)."""
+        self.session, self.conditions, self.catalog, self.excluded = session, conditions, catalog, excluded
         self.fts = _use_fts(session)
         # Only `active`: the full-text index (active products only, see ensure_search_index) ranks and counts
         # alone, without joining every match to the products table.
@@ -410,12 +432,13 @@ class _Retrieval:
     def ids(self, every: list[str], some: list[str], scored: list[str], *, limit: int,
             exclude: set[int] | frozenset[int] = frozenset(), offset: int = 0) -> list[int]:
         """Ids of products holding all of `every` and one of `some`, best first by the words `scored`."""
-        stmt = self._statement(every, some, scored, exclude, Product.id)
+        stmt = self._statement(every, some, scored, exclude | self.excluded, Product.id)
         return list(self.session.execute(stmt.offset(offset).limit(limit)).scalars())
 
     def ids_and_total(self, every: list[str], some: list[str], scored: list[str], *, limit: int,
                       exclude: set[int] | frozenset[int] = frozenset()) -> tuple[list[int], int]:
         """The first `limit` of `ids` and how many products match in all (one query)."""
+        exclude = exclude | self.excluded
         if self.index_only:
             stmt = _index_ranked(self._match(every, some, scored), limit, exclude, *self.typed(scored))
         else:
@@ -609,10 +632,13 @@ def _ranked_page(query: SearchQuery, catalog: _Catalog, session: Session, *, off
     initialism and the words it stands for are one term: products holding the other form get as many places in the
     re-ranked pool as those holding the form typed, however many of those there are.
     """
-    conditions, _exact, boosted = _filters(query, catalog, session, kinds_as_words=True)
+    sold_out = None
+    if query.in_stock_only and not query.color and not query.size and _use_fts(session):
+        sold_out = _sold_out(session, catalog)  # few: left out by id, and the full-text index counts alone
+    conditions, _exact, boosted = _filters(query, catalog, session, kinds_as_words=True, stock=sold_out is None)
     kinds = [{n.lower() for n in _spellings(catalog, v)} for v in (query.category, query.subcategory)
              if v and v not in boosted]  # what the filters' exact-kind conditions compare
-    retrieval = _Retrieval(session, conditions, catalog)
+    retrieval = _Retrieval(session, conditions, catalog, sold_out or frozenset())
     words = _words(query, boosted, retrieval)
     if words is None:
         return None

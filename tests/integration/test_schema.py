@@ -38,7 +38,7 @@ from store.search import search
 from store.types import SearchQuery
 from store.uow import UnitOfWork
 
-NEW_INDEXES = ("ix_products_updated", "ix_products_rating")  # what 0002 adds to the baseline
+NEW_INDEXES = ("ix_products_updated", "ix_products_rating", "ix_variants_stock")  # what 0002-0003 add to the baseline
 CATALOG = [
     {"sku": "KIT-1", "name": "Pour Over Kettle", "brand": "Brewden", "category": "home & kitchen", "price": 45,
      "stock": 4, "rating": 4.2},

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 import store.search as search_module
 from store.models import Product
@@ -159,3 +159,30 @@ def test_without_words_the_best_rated_come_first_and_unrated_last(uow_factory: U
     add_product("R-5A", "Acme Cable", category="electronics", rating="5")
     assert skus(run(uow_factory)) == ["R-5A", "R-5B", "R-3", "U-1"]  # equal ratings by name
     assert skus(run(uow_factory, sort="rating")) == ["R-5B", "R-5A", "R-3", "U-1"]  # equal ratings by id
+
+
+@pytest.mark.parametrize("by_id", [True, False], ids=["sold-out-by-id", "variants-checked"])
+def test_a_search_in_stock_leaves_out_what_is_sold_out_now(uow_factory: UowFactory, add_product: AddProduct,
+                                                           engine_kind: str, by_id: bool,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    if not by_id:  # more sold out than the limit: each match is checked against its variants instead
+        monkeypatch.setattr(search_module, "SOLD_OUT_BY_ID", 0)
+    add_product("L-1", "Desk Lamp", category="lighting", variants=[("red", "", 0), ("blue", "", 0)])
+    add_product("L-2", "Wall Lamp", category="lighting", variants=[("red", "", 0), ("blue", "", 3)])
+    add_product("L-3", "Lamp Shade", category="lighting", stock=1)
+    with uow_factory() as uow:  # no variant at all: nothing to sell
+        uow.session.add(Product(sku="L-4", name="Floor Lamp", brand="Acme", category="lighting",
+                                price=Decimal("30.00"), currency="USD", tags=[]))
+        uow.commit()
+    found = run(uow_factory, text="lamp")
+    assert sorted(skus(found)) == ["L-2", "L-3"] and found.total == 2
+    assert sorted(skus(run(uow_factory, text="lamp", in_stock_only=False))) == ["L-1", "L-2", "L-3", "L-4"]
+
+    with uow_factory() as uow:  # the last wall lamp sold, a desk lamp restocked: no product row changes
+        uow.session.execute(text("UPDATE variants SET stock = 0 WHERE product_id = "
+                                 "(SELECT id FROM products WHERE sku = 'L-2')"))
+        uow.session.execute(text("UPDATE variants SET stock = 2 WHERE color = 'red' AND product_id = "
+                                 "(SELECT id FROM products WHERE sku = 'L-1')"))
+        uow.commit()
+    found = run(uow_factory, text="lamp")
+    assert sorted(skus(found)) == ["L-1", "L-3"] and found.total == 2
