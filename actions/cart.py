@@ -128,6 +128,27 @@ CART_ERRORS = (OutOfStock, InvalidQuantity, UnknownVariant, VariantRequired, Not
 # ----------------------------------------------------------------------------------------- add
 
 
+def searched_options(tracker: Tracker, product: ProductDetail, color: str | None,
+                     size: str | None) -> tuple[str | None, str | None]:
+    """The colour and size to add: those said now, else those of the search the product was shown by ('running
+    shoes in size 9', then 'add the second one') when the product has them in stock; else None (the form asks)."""
+    filters = tracker.get_slot(names.SLOT_SEARCH_FILTERS)
+    if not isinstance(filters, dict) or product.sku not in list_slot(tracker, names.SLOT_SHOWN_PRODUCTS):
+        return color, size
+    in_stock = product.variants_in_stock
+
+    def offered(value: str | None, attribute: str, among: list[Any]) -> str | None:
+        return next((getattr(v, attribute) for v in among if value and getattr(v, attribute)
+                     and same_option(value, getattr(v, attribute))), None)
+
+    if color is None:
+        color = offered(_text_value(filters.get("color")), "color", in_stock)
+    if size is None:
+        fitting = [v for v in in_stock if color is None or same_option(color, v.color)]
+        size = offered(_text_value(filters.get("size")), "size", fitting)
+    return color, size
+
+
 class ActionAddToCart(_CartAction):
     """Add the product the shopper means; ALWAYS sets variant_needed (true: cart_item_form asks colour/size)."""
 
@@ -160,6 +181,7 @@ class ActionAddToCart(_CartAction):
         product: ProductDetail | None = None
         try:
             product = load_reference(self.services, sku, product_name)
+            color, size = searched_options(tracker, product, color, size)
             cart = self.services.add_item(sender_id(tracker), product.sku, quantity, color=color, size=size)
         except VariantRequired as needed:
             return self._needs_variant(product, quantity, color, size, needed)
@@ -169,7 +191,7 @@ class ActionAddToCart(_CartAction):
             if product is not None:
                 events.append(SlotSet(names.SLOT_LAST_PRODUCT, product.sku))
             return events
-        return self._added(dispatcher, cart, product, quantity)
+        return self._added(dispatcher, cart, product, quantity, color, size)
 
     def _add_pending(self, dispatcher: CollectingDispatcher, tracker: Tracker, sku: str) -> Events:
         quantity = parse_quantity(tracker.get_slot(names.SLOT_PENDING_QUANTITY)) or 1
@@ -184,7 +206,7 @@ class ActionAddToCart(_CartAction):
         except CART_ERRORS as error:
             self.answer_error(dispatcher, error, product)
             return clear_pending()
-        return self._added(dispatcher, cart, product, quantity)
+        return self._added(dispatcher, cart, product, quantity, color, size)
 
     @staticmethod
     def _needs_variant(product: ProductDetail | None, quantity: Any, color: str | None, size: str | None,
@@ -201,9 +223,11 @@ class ActionAddToCart(_CartAction):
         ]
 
     @staticmethod
-    def _added(dispatcher: CollectingDispatcher, cart: CartView, product: ProductDetail, quantity: Any) -> Events:
+    def _added(dispatcher: CollectingDispatcher, cart: CartView, product: ProductDetail, quantity: Any,
+               color: str | None = None, size: str | None = None) -> Events:
+        chosen = ", ".join(option for option in (color, size) if option)
         dispatcher.utter_message(response=names.UTTER_CART_ADDED, json_message=cart_payload(cart),
-                                 quantity=quantity, name=product.name,
+                                 quantity=quantity, name=f"{product.name} ({chosen})" if chosen else product.name,
                                  total=format_money(cart.total, cart.currency))
         return clear_pending() + [SlotSet(names.SLOT_LAST_PRODUCT, product.sku)]
 

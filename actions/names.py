@@ -73,6 +73,8 @@ VALIDATE_RETURN_FORM = "validate_return_form"
 
 # Entity values
 REFINE_MORE, REFINE_CHEAPER, REFINE_PRICIER = "more", "cheaper", "pricier"
+# the same search in another order: lowest price, highest price or best rating first
+REFINE_CHEAPEST, REFINE_PRICIEST, REFINE_TOP_RATED = "cheapest", "priciest", "top_rated"
 
 # Responses (texts in domain.yml; variables in braces are passed by the actions)
 UTTER_DEFAULT = "utter_default"
@@ -82,6 +84,9 @@ UTTER_ITEM_SET_ASIDE = "utter_item_set_aside"
 UTTER_CHECKOUT_SET_ASIDE = "utter_checkout_set_aside"
 UTTER_EMPTY_MESSAGE = "utter_empty_message"
 UTTER_SEARCH_RESULTS = "utter_search_results"  # {count} {total}
+UTTER_SEARCH_CHEAPEST_FIRST = "utter_search_cheapest_first"  # {count} {total}
+UTTER_SEARCH_PRICIEST_FIRST = "utter_search_priciest_first"  # {count} {total}
+UTTER_SEARCH_TOP_RATED_FIRST = "utter_search_top_rated_first"  # {count} {total}
 UTTER_SEARCH_MORE = "utter_search_more"  # {count}
 UTTER_NO_RESULTS = "utter_no_results"  # {understood}
 UTTER_NO_RESULTS_ALTERNATIVES = "utter_no_results_alternatives"  # {understood} {relaxed}

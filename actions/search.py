@@ -15,7 +15,12 @@ from actions.payloads import products_payload
 
 SEARCH_ENTITIES = (names.ENT_CATEGORY, names.ENT_BRAND, names.ENT_COLOR, names.ENT_SIZE, names.ENT_PRICE_MIN,
                    names.ENT_PRICE_MAX, names.ENT_PRODUCT)
-REFINEMENTS = (names.REFINE_MORE, names.REFINE_CHEAPER, names.REFINE_PRICIER)
+REFINEMENTS = (names.REFINE_MORE, names.REFINE_CHEAPER, names.REFINE_PRICIER, names.REFINE_CHEAPEST,
+               names.REFINE_PRICIEST, names.REFINE_TOP_RATED)
+# A refinement that puts the same products in another order -> the response that says which order.
+SORTED_RESPONSES = {names.REFINE_CHEAPEST: names.UTTER_SEARCH_CHEAPEST_FIRST,
+                    names.REFINE_PRICIEST: names.UTTER_SEARCH_PRICIEST_FIRST,
+                    names.REFINE_TOP_RATED: names.UTTER_SEARCH_TOP_RATED_FIRST}
 
 
 def search_entities(tracker: Tracker) -> dict[str, Any]:
@@ -34,7 +39,7 @@ def query_text(tracker: Tracker) -> str:
 
 
 def refinement_of(tracker: Tracker) -> str | None:
-    """cheaper | pricier | more from the refinement entity; None otherwise."""
+    """cheaper | pricier | more | cheapest | priciest | top_rated from the refinement entity; None otherwise."""
     value = entity_value(tracker, names.ENT_REFINEMENT)
     value = str(value).strip().lower() if value is not None else None
     return value if value in REFINEMENTS else None
@@ -43,8 +48,10 @@ def refinement_of(tracker: Tracker) -> str | None:
 class _SearchAction(StoreAction):
     """Shared: turn a SearchResult into a response, a products payload and slots."""
 
-    def answer(self, dispatcher: CollectingDispatcher, result: Any, *, more: bool) -> Events:
-        """Results, the next page, no more results, or alternatives; search_filters/shown_products set."""
+    def answer(self, dispatcher: CollectingDispatcher, result: Any, *, more: bool,
+               response: str = names.UTTER_SEARCH_RESULTS) -> Events:
+        """Results (with `response`), the next page, no more results, or alternatives; search_filters and
+        shown_products set."""
         filters = self.services.query_to_dict(result.query)
         products = list(result.products)
         if products:
@@ -53,7 +60,7 @@ class _SearchAction(StoreAction):
                 dispatcher.utter_message(response=names.UTTER_SEARCH_MORE, json_message=products_payload(products),
                                          count=len(products))
             else:
-                dispatcher.utter_message(response=names.UTTER_SEARCH_RESULTS, json_message=products_payload(products),
+                dispatcher.utter_message(response=response, json_message=products_payload(products),
                                          count=len(products), total=result.total)
             return self._shown(filters, skus)
         if more:
@@ -100,7 +107,7 @@ class ActionRefineSearch(_SearchAction):
         entities = search_entities(tracker)
         refinement = refinement_of(tracker)
         if not isinstance(previous, dict) or not previous or self._new_category(previous, entities):
-            if not entities and refinement in (None, names.REFINE_MORE):
+            if not entities and (refinement in (None, names.REFINE_MORE) or refinement in SORTED_RESPONSES):
                 dispatcher.utter_message(response=names.UTTER_NO_SEARCH_YET)
                 return []
             result = self.services.search_products(query_text(tracker), entities, sender_id(tracker))
@@ -109,7 +116,9 @@ class ActionRefineSearch(_SearchAction):
             refinement = names.REFINE_MORE  # "show me more", "keep going"
         result = self.services.refine_search(previous, refinement, entities,
                                              list_slot(tracker, names.SLOT_SHOWN_PRODUCTS), sender_id(tracker))
-        return self.answer(dispatcher, result, more=result.query.offset > 0)
+        more = result.query.offset > 0
+        return self.answer(dispatcher, result, more=more,
+                           response=SORTED_RESPONSES.get(refinement or "", names.UTTER_SEARCH_RESULTS))
 
     @staticmethod
     def _new_category(previous: dict[str, Any], entities: dict[str, Any]) -> bool:

@@ -17,13 +17,19 @@ MAX_LIMIT = 50
 # ---------------------------------------------------------------------------------------------- refine
 
 _REFINEMENTS = {
-    "cheaper": "cheaper", "cheap": "cheaper", "cheapest": "cheaper", "less expensive": "cheaper",
+    "cheaper": "cheaper", "cheap": "cheaper", "less expensive": "cheaper",
     "lower price": "cheaper", "lower": "cheaper", "budget": "cheaper", "less": "cheaper",
     "pricier": "pricier", "more expensive": "pricier", "expensive": "pricier", "higher price": "pricier",
     "premium": "pricier", "better": "pricier", "higher end": "pricier", "fancier": "pricier",
     "more": "more", "next": "more", "next page": "more", "show more": "more", "others": "more", "other": "more",
     "more results": "more", "more options": "more",
+    "cheapest": "cheapest", "lowest price": "cheapest", "price low to high": "cheapest", "by price": "cheapest",
+    "priciest": "priciest", "most expensive": "priciest", "highest price": "priciest", "price high to low": "priciest",
+    "top rated": "top_rated", "top_rated": "top_rated", "best rated": "top_rated", "highest rated": "top_rated",
+    "best reviewed": "top_rated", "by rating": "top_rated",
 }
+# Refinements that only change the order: the same products, from the first page.
+SORT_REFINEMENTS = {"cheapest": "price_asc", "priciest": "price_desc", "top_rated": "rating"}
 _QUERY_TEXT_FIELDS = ("text", "category", "subcategory", "brand", "color", "size")
 
 
@@ -62,10 +68,13 @@ def _apply_changes(query: SearchQuery, changes: Mapping[str, object]) -> SearchQ
 
 def refine(previous: SearchQuery, *, refinement: str | None = None, changes: dict | None = None,
            shown_prices: list[Decimal] | None = None, page_size: int = 5) -> SearchQuery:
-    """The next query of a conversation: earlier filters kept, `changes` applied, cheaper/pricier/more."""
+    """The next query of a conversation: earlier filters kept, `changes` applied, cheaper/pricier/more, or the
+    same products in another order (cheapest, priciest, top rated first)."""
     query = _apply_changes(previous, changes) if isinstance(changes, Mapping) else previous
     kind = _REFINEMENTS.get(" ".join((refinement or "").lower().split()))
     average = _average(shown_prices or [])
+    if kind in SORT_REFINEMENTS:
+        return replace(query, sort=SORT_REFINEMENTS[kind], offset=0)
     if kind == "cheaper":
         reference = average if average is not None else query.price_max
         if reference is None:  # nothing to compare with: show the cheapest first

@@ -58,6 +58,41 @@ async def test_a_missing_size_starts_the_form_silently(services: StoreServices, 
     assert services.cart(SENDER).is_empty
 
 
+def searched(**filters: str) -> dict:
+    return {names.SLOT_SEARCH_FILTERS: {"subcategory": "running shoes", **filters}}
+
+
+async def test_the_colour_and_size_searched_for_are_taken(services: StoreServices, catalog: dict) -> None:
+    _, dispatcher = await add(services, searched(color="Blue", size="9"), entities={"mention": "first"})
+    assert responses(dispatcher) == [names.UTTER_CART_ADDED]
+    assert message(dispatcher, names.UTTER_CART_ADDED)["name"] == "Trailblazer 2 Running Shoe (blue, 9)"
+    assert payload(dispatcher, "cart")["items"][0] == {"sku": "RUN-1", "name": "Trailblazer 2 Running Shoe",
+                                                          "quantity": 1, "unit_price": 89.99, "color": "blue",
+                                                          "size": "9"}
+
+
+async def test_a_searched_option_out_of_stock_is_asked_for(services: StoreServices, catalog: dict) -> None:
+    events, dispatcher = await add(services, searched(color="blue", size="10"), entities={"mention": "first"})
+    assert dispatcher.messages == []  # blue 10 is sold out: blue is kept, the size is asked
+    assert events[2:4] == [SlotSet(names.SLOT_ITEM_COLOR, "blue"), SlotSet(names.SLOT_ITEM_SIZE, None)]
+    events, _ = await add(services, searched(size="10"), entities={"mention": "first"})
+    assert events[2:4] == [SlotSet(names.SLOT_ITEM_COLOR, None), SlotSet(names.SLOT_ITEM_SIZE, "10")]
+
+
+async def test_what_is_said_now_wins_over_the_search(services: StoreServices, catalog: dict) -> None:
+    _, dispatcher = await add(services, searched(color="blue", size="9"),
+                              entities={"mention": "first", "color": "black"})
+    assert (payload(dispatcher, "cart")["items"][0]["color"], payload(dispatcher, "cart")["items"][0]["size"]) == (
+        "black", "9")
+
+
+async def test_a_product_not_shown_by_the_search_takes_nothing_from_it(services: StoreServices,
+                                                                      catalog: dict) -> None:
+    events, _ = await add(services, {**searched(color="blue", size="9"), names.SLOT_SHOWN_PRODUCTS: ["MUG-1"]},
+                          entities={"product": "Trailblazer"})
+    assert events[2:4] == [SlotSet(names.SLOT_ITEM_COLOR, None), SlotSet(names.SLOT_ITEM_SIZE, None)]
+
+
 async def test_the_form_done_adds_the_pending_item(services: StoreServices, catalog: dict) -> None:
     pending = {names.SLOT_PENDING_SKU: "RUN-1", names.SLOT_PENDING_QUANTITY: 2.0, names.SLOT_ITEM_COLOR: "black",
                names.SLOT_ITEM_SIZE: "10", names.SLOT_VARIANT_NEEDED: True}

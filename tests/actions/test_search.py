@@ -86,6 +86,26 @@ async def test_cheaper_than_what_was_shown(services: StoreServices, shoes: tuple
     assert float(events[0]["value"]["price_max"]) < 120
 
 
+@pytest.mark.parametrize(("refinement", "response", "order"), [
+    ("cheapest", names.UTTER_SEARCH_CHEAPEST_FIRST, ["RUN-3", "RUN-1", "RUN-2"]),
+    ("priciest", names.UTTER_SEARCH_PRICIEST_FIRST, ["RUN-2", "RUN-1", "RUN-3"]),
+    ("top_rated", names.UTTER_SEARCH_TOP_RATED_FIRST, ["RUN-1", "RUN-2", "RUN-3"]),
+])
+async def test_the_same_products_in_another_order(services: StoreServices, shoes: tuple, refinement: str,
+                                                  response: str, order: list[str]) -> None:
+    filters, shown = shoes
+    events, dispatcher = await refine(services, filters, shown, "sort them", refinement=refinement)
+    assert responses(dispatcher) == [response]
+    assert message(dispatcher, response)["total"] == 3
+    assert [p["sku"] for p in payload(dispatcher, "products")["products"]] == order
+    assert events[1] == SlotSet(names.SLOT_SHOWN_PRODUCTS, order)
+
+
+async def test_an_order_without_a_search_asks_what_to_look_for(services: StoreServices, catalog: dict) -> None:
+    events, dispatcher = await refine(services, None, [], "which is the cheapest", refinement="cheapest")
+    assert responses(dispatcher) == [names.UTTER_NO_SEARCH_YET] and events == []
+
+
 async def test_pricier_than_what_was_shown(services: StoreServices, shoes: tuple) -> None:
     filters, shown = shoes
     events, dispatcher = await refine(services, filters, shown, "fancier", refinement="pricier")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -258,6 +259,21 @@ def test_changes_can_clear_a_filter_and_bad_values_are_ignored() -> None:
 def test_a_new_category_replaces_the_old_subcategory() -> None:
     query = refine(BASE, changes={"category": "headphones"})
     assert (query.category, query.subcategory) == ("headphones", None)
+
+
+@pytest.mark.parametrize(("refinement", "sort"), [
+    ("cheapest", "price_asc"), ("lowest price", "price_asc"), ("by price", "price_asc"),
+    ("priciest", "price_desc"), ("most expensive", "price_desc"),
+    ("top_rated", "rating"), ("best rated", "rating"),
+])
+def test_an_order_refinement_keeps_the_filters_and_starts_again(refinement: str, sort: str) -> None:
+    query = refine(replace(BASE, offset=10), refinement=refinement, shown_prices=[Decimal("40"), Decimal("90")])
+    assert query == replace(BASE, sort=sort, offset=0)  # the same products: no price bound added
+
+
+def test_cheapest_is_an_order_and_cheaper_a_bound() -> None:
+    assert refine(BASE, refinement="cheapest", shown_prices=[Decimal("50")]).price_max == BASE.price_max
+    assert refine(BASE, refinement="cheaper", shown_prices=[Decimal("50")]).price_max == Decimal("49.99")
 
 
 def test_unknown_refinement_changes_nothing() -> None:
