@@ -147,3 +147,25 @@ def test_a_new_request_while_an_option_is_asked_is_handled(bot: Bot) -> None:
     reply = bot.say(shopper, "where is my order?")
     assert any("order number" in text for text in texts(reply)), texts(reply)
     assert not any("isn't available" in text for text in texts(reply))
+
+
+def test_sorting_the_results_and_naming_a_position_with_its_kind(bot: Bot) -> None:
+    shopper = new_sender()
+    shoes = payload(bot.say(shopper, "show me running shoes"), "products")
+    assert shoes and len(shoes["products"]) >= 2
+
+    cheapest = payload(bot.say(shopper, "sort them by price"), "products")
+    assert cheapest, "the same search again, in price order"
+    prices = [p["price"] for p in cheapest["products"]]
+    assert prices == sorted(prices), prices
+
+    best = payload(bot.say(shopper, "show the best rated first"), "products")
+    assert best, "the same search again, best rated first"
+    ratings = [p["rating"] or 0 for p in best["products"]]
+    assert ratings == sorted(ratings, reverse=True), ratings
+
+    phones = payload(bot.say(shopper, "now show me headphones"), "products")
+    assert phones and phones["products"]
+    # the second running shoe of the list shown before the headphones, not the second pair of headphones
+    details = payload(bot.say(shopper, "tell me about the second running shoe"), "product")
+    assert details and details["sku"] == best["products"][1]["sku"], details
