@@ -98,12 +98,16 @@ def sender_id(tracker: Tracker) -> str:
     return str(tracker.sender_id)
 
 
-def list_slot(tracker: Tracker, slot: str) -> list[str]:
-    """A list slot as a list of strings ([] when unset or malformed)."""
-    value = tracker.get_slot(slot)
+def string_list(value: Any) -> list[str]:
+    """A list slot's value as a list of strings ([] when unset or malformed)."""
     if isinstance(value, (list, tuple)):
         return [str(v) for v in value if v not in (None, "")]
     return []
+
+
+def list_slot(tracker: Tracker, slot: str) -> list[str]:
+    """A list slot as a list of strings ([] when unset or malformed)."""
+    return string_list(tracker.get_slot(slot))
 
 
 def response_text(domain: DomainDict | None, response: str, **variables: Any) -> str | None:

@@ -137,15 +137,14 @@ def searched_options(tracker: Tracker, product: ProductDetail, color: str | None
         return color, size
     in_stock = product.variants_in_stock
 
-    def offered(value: str | None, attribute: str, among: list[Any]) -> str | None:
-        return next((getattr(v, attribute) for v in among if value and getattr(v, attribute)
-                     and same_option(value, getattr(v, attribute))), None)
+    def offered(wanted: str | None, options: list[str]) -> str | None:
+        return next((option for option in options if wanted and option and same_option(wanted, option)), None)
 
     if color is None:
-        color = offered(_text_value(filters.get("color")), "color", in_stock)
+        color = offered(_text_value(filters.get("color")), [v.color for v in in_stock])
     if size is None:
-        fitting = [v for v in in_stock if color is None or same_option(color, v.color)]
-        size = offered(_text_value(filters.get("size")), "size", fitting)
+        fitting = [v.size for v in in_stock if color is None or same_option(color, v.color)]
+        size = offered(_text_value(filters.get("size")), fitting)
     return color, size
 
 

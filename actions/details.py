@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -10,7 +11,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names
-from actions.base import Events, StoreAction, entity_value, entity_values, latest_text, list_slot, response_text
+from actions.base import (
+    Events,
+    StoreAction,
+    entity_value,
+    entity_values,
+    latest_text,
+    list_slot,
+    response_text,
+    string_list,
+)
 from actions.mentions import ALL, is_deictic, mention_position, pick, positions_in_text, resolve_mention
 from actions.payloads import compare_payload, product_payload
 from store.errors import UnknownProduct
@@ -32,8 +42,7 @@ def shown_lists(tracker: Tracker) -> list[list[str]]:
         if len(lists) > EARLIER_LISTS:
             break
         if event.get("event") == "slot" and event.get("name") == names.SLOT_SHOWN_PRODUCTS:
-            value = event.get("value")
-            earlier = [str(v) for v in value if v not in (None, "")] if isinstance(value, (list, tuple)) else []
+            earlier = string_list(event.get("value"))
             if earlier and earlier not in lists:
                 lists.append(earlier)
     return lists
@@ -47,11 +56,11 @@ def shown_products(tracker: Tracker, services: Any) -> list[str]:
     kind = entity_value(tracker, names.ENT_CATEGORY)
     if not kind or not any(mention_position(str(m)) is not None for m in entity_values(tracker, names.ENT_MENTION)):
         return shown
-    for listed in shown_lists(tracker):
-        matching = [p.sku for p in of_kind(services.summaries(listed), str(kind))]
-        if matching:
-            return matching
-    return []
+    lists = shown_lists(tracker)
+    every = list(dict.fromkeys(chain.from_iterable(lists)))  # one read of the store for every list
+    of_that_kind = {p.sku for p in of_kind(services.summaries(every), str(kind))}
+    return next(([sku for sku in listed if sku in of_that_kind] for listed in lists
+                 if of_that_kind.intersection(listed)), [])
 
 
 def product_reference(tracker: Tracker, services: Any) -> tuple[str | None, str | None]:
