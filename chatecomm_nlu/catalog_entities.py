@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from chatecomm_nlu.catalog_matcher import CatalogMatcher, CatalogWords, Found, words_of
+from chatecomm_nlu.catalog_matcher import MEASURE_WORDS, CatalogMatcher, CatalogWords, Found, words_of
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,10 @@ DEFAULT_VOCABULARY = "data/lookups/catalog_vocabulary.json"
 _STORED_FILE = "catalog_words.json"
 # Extractors whose entities win over an overlapping entity of the same type from a statistical extractor.
 _RULE_EXTRACTORS = ("RegexEntityExtractor",)
+_PRICES = ("price_min", "price_max")
+# what a price reads as: an amount with perhaps a currency symbol, thousands separators, decimals or "k"
+_AMOUNT = re.compile(r"[$€£]?\s*\d[\d,]*(?:\.\d+)?\s*k?", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"\s*-?\s*([^\s\w]|[\w.]+)")
 
 
 def _vocabulary_path(config: dict[str, Any]) -> Path:
@@ -132,8 +137,23 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
             found = self._matcher.extract(text) if text else []
             ours = self.add_extractor_name([_entity(item) for item in found])
             claimed = [{ENTITY_ATTRIBUTE_START: s, ENTITY_ATTRIBUTE_END: e} for s, e in (f.claimed for f in found)]
-            message.set(ENTITIES, merge_entities(message.get(ENTITIES, []) or [], ours, claimed), add_to_output=True)
+            others = [e for e in message.get(ENTITIES, []) or [] if plausible_amount(e, text)]
+            message.set(ENTITIES, merge_entities(others, ours, claimed), add_to_output=True)
         return messages
+
+
+def plausible_amount(entity: dict[str, Any], text: str) -> bool:
+    """False for a statistical extractor's price that is no amount of money (not a number: "from Bose"), and for its
+    price or quantity that is a measure (a number followed by "inch", "tb", ...: "a 55 inch tv"). Any other entity
+    is plausible."""
+    kind = entity.get(ENTITY_ATTRIBUTE_TYPE)
+    if kind not in (*_PRICES, "quantity") or entity.get(EXTRACTOR) in _RULE_EXTRACTORS:
+        return True
+    if kind in _PRICES and not _AMOUNT.fullmatch(str(entity.get(ENTITY_ATTRIBUTE_VALUE) or "").strip()):
+        return False
+    end = entity.get(ENTITY_ATTRIBUTE_END)
+    following = _NEXT_WORD.match(text, end) if isinstance(end, int) and 0 <= end <= len(text) else None
+    return following is None or following.group(1).lower() not in MEASURE_WORDS
 
 
 def _entity_texts(training_data: TrainingData) -> list[str]:

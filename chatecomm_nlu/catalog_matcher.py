@@ -66,9 +66,13 @@ _DATE_LINKS = {"from", "to", "through", "thru", "till", "until", "between", "and
 _CURRENCY_SYMBOLS = {"$", "€", "£"}
 _COLOUR_FOLLOWERS = {"colour", "color", "one", "ones", "version", "shade", "finish", "variant"}
 _CURRENCY_WORDS = {"dollar", "dollars", "buck", "bucks", "usd", "eur", "euro", "euros", "quid", "gbp", "pounds"}
-_NOT_QUANTITY_AFTER = _CURRENCY_WORDS | _CURRENCY_SYMBOLS | {
+# after a number, these make it a measure, a share or a time ("55 inch", "2 tb", "30 days"): not an amount of money
+MEASURE_WORDS = frozenset({
     "%", "percent", "days", "day", "weeks", "week", "months", "month", "years", "year", "hours", "minutes", "inch",
-    "inches", "cm", "mm", "kg", "lb", "lbs", "gb", "tb", "w", "st", "nd", "rd", "th", "am", "pm", "k"}
+    "inches", "in.", '"', "cm", "mm", "m", "metre", "metres", "meter", "meters", "ft", "feet", "foot", "kg", "g", "lb",
+    "lbs", "gb", "tb", "mb", "mp", "mah", "hz", "ghz", "w", "watt", "watts", "v", "volt", "volts", "st", "nd", "rd",
+    "th", "am", "pm"})
+_NOT_QUANTITY_AFTER = _CURRENCY_WORDS | _CURRENCY_SYMBOLS | MEASURE_WORDS | {"k"}
 
 MAX_CUES = ("under", "below", "less than", "cheaper than", "lower than", "up to", "upto", "max", "maximum",
             "at most", "no more than", "not more than", "not over", "no higher than", "within", "budget of",

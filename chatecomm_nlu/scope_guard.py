@@ -7,14 +7,14 @@ hashed word (1-2) and character (2-5) n-grams and a logistic regression, so it r
 from DIET.
 
 When DIET chose an open question (searching, product questions, recommendations, FAQ, small talk, help),
-the message holds no shop evidence (no brand, category or product the catalog knows, no order number or
-email) and the guard's probability of out_of_scope is at least ``threshold``, the prediction becomes
-``out_of_scope``. The other intents (orders, cart, checkout, handoff, inform) are replaced only from the
-higher ``closed_threshold`` ("where is my luggage" is not an order question), and short social answers
-(yes, no, hello, thanks, bye, stop) never. The probability is added to the parse output as
+the message holds no shop evidence (no brand, category or product the catalog knows, no position in the list
+shown, no coupon code, order number or email) and the guard's probability of out_of_scope is at least
+``threshold``, the prediction becomes ``out_of_scope``. The other intents (orders, cart, checkout, handoff,
+inform) are replaced only from the higher ``closed_threshold`` ("where is my luggage" is not an order question),
+and short social answers (yes, no, hello, thanks, bye, stop) never. The probability is added to the parse output as
 ``out_of_scope_score`` so that ``make eval-nlu`` can measure and sweep both thresholds. The other way round,
-when DIET says out_of_scope, the guard's score is under ``threshold`` and the message holds an order number or
-an email, the best shop intent is restored.
+when DIET says out_of_scope, the guard's score is under ``restore_threshold`` (it leans towards the shop) and the
+message holds shop evidence, the best shop intent is restored.
 
 The model is stored as two numpy arrays (no pickle): loading a model never runs code from it.
 """
@@ -58,7 +58,9 @@ OPEN_INTENTS = ("search_product", "product_details", "compare_products", "recomm
                 "chitchat", "help", "bot_challenge")
 # Intents the guard never replaces: one-word social answers whose scope a text model cannot judge.
 NEVER_REPLACED = ("affirm", "deny", "greet", "goodbye", "thank", "stop", OUT_OF_SCOPE, "nlu_fallback")
-_CATALOG_EVIDENCE = ("brand", "category", "product")
+# the catalog's words, a product of the list shown named by its position ("what's the difference between #1 and #2")
+# and a coupon code after its cue ("here is my code FALL10")
+_CATALOG_EVIDENCE = ("brand", "category", "product", "mention", "coupon_code")
 _CATALOG_EXTRACTOR = "CatalogEntityExtractor"
 _PATTERN_EVIDENCE = ("order_id", "email")  # RegexEntityExtractor: an order number or an email is about the shop
 _PATTERN_EXTRACTOR = "RegexEntityExtractor"
@@ -81,7 +83,8 @@ def pattern_evidence(entities: Iterable[Mapping[str, Any]]) -> bool:
 
 
 def shop_evidence(entities: Iterable[Mapping[str, Any]]) -> bool:
-    """A brand, category or product the catalog knows, or an order number or email, among the entities."""
+    """A brand, category or product the catalog knows, a position in the list shown, a coupon code, an order number
+    or an email among the entities (found by the catalog extractor or the regexes, not guessed by DIET)."""
     entities = list(entities)
     return pattern_evidence(entities) or any(
         e.get(EXTRACTOR) == _CATALOG_EXTRACTOR and e.get(ENTITY_ATTRIBUTE_TYPE) in _CATALOG_EVIDENCE for e in entities)
@@ -110,8 +113,9 @@ class ScopeGuard(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """threshold: probability of out_of_scope from which the guard replaces an open question;
-        closed_threshold: the same for the other intents (None: never); c: inverse regularisation."""
-        return {"threshold": 0.7, "closed_threshold": None, "c": 16.0}
+        closed_threshold: the same for the other intents (None: never); restore_threshold: DIET's out_of_scope for a
+        message with shop evidence is undone under this probability; c: inverse regularisation."""
+        return {"threshold": 0.7, "closed_threshold": None, "restore_threshold": 0.5, "c": 16.0}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  weights: np.ndarray | None = None) -> None:
@@ -185,15 +189,16 @@ class ScopeGuard(GraphComponent):
             entities = message.get(ENTITIES) or []
             if threshold is not None and score >= threshold and not shop_evidence(entities):
                 self._override(message, score)
-            elif (intent == OUT_OF_SCOPE and score < float(self._config.get("threshold", 0.7))
-                  and pattern_evidence(entities)):
+            elif (intent == OUT_OF_SCOPE and score < float(self._config.get("restore_threshold", 0.5))
+                  and shop_evidence(entities)):
                 self._restore(message)
         return messages
 
     @staticmethod
     def _restore(message: Message) -> None:
-        """DIET said out_of_scope, the guard does not agree and the message holds an order number or email
-        ("the email on it is ana@example.com"): the best shop intent, its share of what DIET gave the shop
+        """DIET said out_of_scope, the guard does not agree and the message holds shop evidence (an order number,
+        an email, a word of the catalog or a position in the list shown: "the email on it is ana@example.com",
+        "does option 3 come in wool"): the best shop intent, its share of what DIET gave the shop
         intents as confidence (the fallback classifier still judges it)."""
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != OUT_OF_SCOPE]
         total = sum(float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for r in ranking)

@@ -13,7 +13,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from chatecomm_nlu.catalog_entities import CatalogEntityExtractor, merge_entities
+from chatecomm_nlu.catalog_entities import CatalogEntityExtractor, merge_entities, plausible_amount
 
 VOCABULARY = {"version": 1, "brand": ["Northpeak"], "category": {"kettles": ["kettle"]}, "color": ["sage"],
               "size": ["M", "10"], "product": ["Northpeak Copper Kettle"]}
@@ -139,3 +139,35 @@ def test_a_wider_name_guessed_by_diet_wins_over_a_catalog_word_inside_it() -> No
             _e("price_max", 27, 35, "DIETClassifier", "120 tops")]
     merged = merge_entities(diet, ours)
     assert [(e["entity"], e["value"]) for e in merged] == [("category", "wireless headphones"), ("price_max", "120")]
+
+
+@pytest.mark.parametrize(("text", "start", "end", "value", "kept"), [
+    ("noise cancelling headphones from Bose", 33, 37, "Bose", False),  # no number
+    ("a 55 inch tv", 2, 4, "55", False),  # a measure
+    ('a 27" monitor', 2, 4, "27", False),
+    ("a 2-tb drive", 2, 3, "2", False),
+    ("a laptop under 800", 15, 18, "800", True),
+    ("under $1,200.50 please", 6, 15, "$1,200.50", True),
+    ("under 50 in blue", 6, 8, "50", True),  # "in" is not taken for inches
+    ("around 2k", 7, 9, "2k", True),
+])
+def test_a_statistical_price_must_read_as_an_amount_of_money(text: str, start: int, end: int, value: str,
+                                                     kept: bool) -> None:
+    assert plausible_amount(_e("price_max", start, end, "DIETClassifier", value), text) is kept
+
+
+def test_a_statistical_quantity_followed_by_a_measure_is_dropped() -> None:
+    assert not plausible_amount(_e("quantity", 18, 20, "DIETClassifier", "55"), "i'm looking for a 55 inch tv")
+    assert plausible_amount(_e("quantity", 4, 7, "DIETClassifier", "two"), "add two of them")
+    assert plausible_amount(_e("brand", 0, 4, "DIETClassifier", "Bose"), "Bose 2 tb")
+
+
+def test_an_implausible_amount_guess_is_dropped_and_other_guesses_stay(trained: tuple) -> None:
+    storage, resource, config = trained
+    extractor = CatalogEntityExtractor.load(config, storage, resource, ExecutionContext(GraphSchema({}), "test"))
+    text = "a 55 inch tv from Lumora"
+    guesses = [_e("price_max", 2, 4, "DIETClassifier", "55"), _e("brand", 18, 24, "DIETClassifier", "Lumora")]
+    assert [(e["entity"], e["value"]) for e in _process(extractor, text, guesses)] == [("brand", "Lumora")]
+    # a price of our own patterns stays
+    assert [(e["entity"], e["value"]) for e in _process(extractor, "a 55 inch tv under 400")] == [
+        ("price_max", "400")]

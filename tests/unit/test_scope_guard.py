@@ -113,6 +113,28 @@ def test_an_order_number_or_email_undoes_a_doubtful_out_of_scope(guard: ScopeGua
     assert weather.get(INTENT)["name"] == "out_of_scope"
 
 
+def test_a_catalog_word_or_a_list_position_undoes_a_doubtful_out_of_scope(guard: ScopeGuard) -> None:
+    def doubtful(text: str, entity: str, extractor: str = "CatalogEntityExtractor") -> Message:
+        message = _message(text, "out_of_scope", 0.99, entities=[
+            {"entity": entity, "start": 0, "end": 4, "value": "x", "extractor": extractor}])
+        message.set(INTENT_RANKING_KEY, [{"name": "out_of_scope", "confidence": 0.99},
+                                         {"name": "product_details", "confidence": 0.008},
+                                         {"name": "search_product", "confidence": 0.002}])
+        return message
+
+    position = doubtful("does option 3 come in red", "mention")
+    product = doubtful("does the trail runner come in red", "product")
+    guessed = doubtful("does the trail runner come in red", "product", "DIETClassifier")  # a guess is no evidence
+    weather = doubtful("what's the weather like in peru", "mention")  # the guard agrees with DIET
+    assert guard.score("does option 3 come in red") < 0.5 <= guard.score("what's the weather like in peru")
+    guard.process([position, product, guessed, weather])
+    assert position.get(INTENT)["name"] == "product_details"
+    assert position.get(INTENT)["confidence"] == pytest.approx(0.8)
+    assert product.get(INTENT)["name"] == "product_details"
+    assert guessed.get(INTENT)["name"] == "out_of_scope"
+    assert weather.get(INTENT)["name"] == "out_of_scope"
+
+
 def test_a_shop_question_keeps_its_intent(guard: ScopeGuard) -> None:
     message = _message("do you sell red running shoes", "search_product")
     guard.process([message])
