@@ -62,3 +62,10 @@ def test_the_turn_line_gives_the_ratio_of_search_p95_to_the_parse_p50(
     monkeypatch.setattr(bench, "time_nlu_parse", broken)
     bench._turn([1.0], [1.0], ["tv"], False, tmp_path)
     assert "did not load or parse (ValueError: not a model)" in capsys.readouterr().out
+
+
+def test_the_ndcg_verdict_compares_the_unrounded_ratio_with_the_target() -> None:
+    results = {"store search": {"ndcg": {"a": 0.6736, "b": 0.6736}}, "plain BM25": {"ndcg": {"a": 0.588, "b": 0.588}}}
+    assert bench.ndcg_verdict(results, ["a", "b"]) == "  target: NDCG@10 store / BM25 = 1.146 (>= 1.15: not met)"
+    results["store search"]["ndcg"] = {"a": 0.70, "b": 0.70}
+    assert bench.ndcg_verdict(results, ["a"]).endswith("= 1.190 (>= 1.15: met)")
