@@ -770,19 +770,31 @@ def _relaxations(query: SearchQuery) -> list[tuple[str, dict[str, object]]]:
     return [(name, steps[name][0]) for name in RELAX_ORDER if steps[name][1]]
 
 
+def _asks_for_something(query: SearchQuery) -> bool:
+    """True when the query still holds something the shopper asked for: words, a kind, brand, colour, size or price."""
+    return bool(search_terms(query.text) or query.category or query.subcategory or query.brand or query.color
+                or query.size or query.price_min is not None or query.price_max is not None)
+
+
 def _alternatives(query: SearchQuery, catalog: _Catalog, session: Session) -> tuple[list[ProductSummary], list[str]]:
-    """Drop one filter at a time (size, colour, price, brand, text), then several, until something matches."""
+    """Drop one filter at a time (size, colour, price, brand, text), then several, until something matches.
+
+    Never the whole catalog: when nothing the shopper asked for would be left ("tv" in a shop without TVs), there
+    are no alternatives.
+    """
     steps = _relaxations(query)
     for name, change in steps:
-        products, _ = _run(replace(query, **change), catalog, session, offset=0, limit=ALTERNATIVES,
-                           counted=False)
+        relaxed_query = replace(query, **change)
+        if not _asks_for_something(relaxed_query):
+            continue
+        products, _ = _run(relaxed_query, catalog, session, offset=0, limit=ALTERNATIVES, counted=False)
         if products:
             return products, [name]
     current, relaxed = query, []
     for name, change in steps:  # then cumulatively, in the same order
         current = replace(current, **change)
         relaxed.append(name)
-        if len(relaxed) == 1:
+        if len(relaxed) == 1 or not _asks_for_something(current):
             continue
         products, _ = _run(current, catalog, session, offset=0, limit=ALTERNATIVES, counted=False)
         if products:

@@ -170,6 +170,14 @@ def test_alternatives_without_text(catalog: UowFactory) -> None:
     assert len(result.alternatives) == 3 and all(p.category == "shoes" for p in result.alternatives)
 
 
+def test_no_alternatives_when_nothing_asked_for_would_be_left(catalog: UowFactory) -> None:
+    result = run(catalog, SearchQuery(text="unicorn saddle"))
+    assert result.total == 0 and result.alternatives == [] and result.relaxed == []
+    result = run(catalog, SearchQuery(text="unicorn saddle", price_max=Decimal("1000")))
+    assert result.relaxed == ["text"] and result.alternatives
+    assert all(p.price <= Decimal("1000") for p in result.alternatives)
+
+
 def test_fts_syntax_in_shopper_text_does_not_break_search(catalog: UowFactory) -> None:
     for shopper_text in ['"shoes AND (', "shoes OR", "NEAR(running", "*", "running -shoe", "{name}: x", "^kettle", "'"]:
         result = run(catalog, SearchQuery(text=shopper_text), log=False)
