@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -36,6 +37,20 @@ def query_text(tracker: Tracker) -> str:
     """The shopper's words to understand: '' for a typed `/intent{...}`, at most 300 characters."""
     text = latest_text(tracker).strip()
     return "" if text.startswith("/") else text[:MAX_QUERY_TEXT]
+
+
+# "any of them in navy?", "do you have these in a 10": words that point at the results shown
+_POINTS_AT_RESULTS = re.compile(r"\b(them|these|those|they|ones)\b", re.IGNORECASE)
+_WHAT_TO_SEARCH = (names.ENT_CATEGORY, names.ENT_BRAND, names.ENT_PRODUCT)
+
+
+def narrows_the_results(tracker: Tracker, entities: dict[str, Any]) -> bool:
+    """True when a message taken for a new search only adds filters (colour, size, price) to the results shown and
+    points at them ("any of them in navy?") after an earlier search: it refines that search."""
+    previous = tracker.get_slot(names.SLOT_SEARCH_FILTERS)
+    return (isinstance(previous, dict) and bool(previous) and bool(entities)
+            and not any(entities.get(name) for name in _WHAT_TO_SEARCH)
+            and bool(_POINTS_AT_RESULTS.search(query_text(tracker))))
 
 
 def refinement_of(tracker: Tracker) -> str | None:
@@ -92,7 +107,12 @@ class ActionSearchProducts(_SearchAction):
         return names.ACTION_SEARCH_PRODUCTS
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
-        result = self.services.search_products(query_text(tracker), search_entities(tracker), sender_id(tracker))
+        entities = search_entities(tracker)
+        if narrows_the_results(tracker, entities):
+            result = self.services.refine_search(tracker.get_slot(names.SLOT_SEARCH_FILTERS), None, entities,
+                                                 list_slot(tracker, names.SLOT_SHOWN_PRODUCTS), sender_id(tracker))
+            return self.answer(dispatcher, result, more=False)
+        result = self.services.search_products(query_text(tracker), entities, sender_id(tracker))
         return self.answer(dispatcher, result, more=False)
 
 

@@ -120,6 +120,25 @@ async def test_a_new_colour_keeps_the_other_filters(services: StoreServices, sho
     assert [p["sku"] for p in payload(dispatcher, "products")["products"]] == ["RUN-3"]
 
 
+async def test_a_search_that_only_filters_the_results_shown_refines_them(services: StoreServices,
+                                                                         shoes: tuple) -> None:
+    filters, shown = shoes
+    slots = {names.SLOT_SEARCH_FILTERS: filters, names.SLOT_SHOWN_PRODUCTS: shown}
+    tracker = make_tracker(intent=names.SEARCH_PRODUCT, text="any of them in red?", entities={"color": "red"},
+                           slots=slots)
+    events, dispatcher = await run(ActionSearchProducts(services), tracker)
+    assert [p["sku"] for p in payload(dispatcher, "products")["products"]] == ["RUN-3"]
+    kind = ("category", "subcategory", "text")
+    assert [events[0]["value"].get(k) for k in kind] == [filters.get(k) for k in kind]
+    assert events[0]["value"]["color"] == "red"
+    # without a word pointing at the results, or with a kind of product, it is a new search
+    for text, entities in (("anything in red?", {"color": "red"}),
+                           ("any of them in red? I mean t-shirts", {"color": "red", "category": "t-shirts"})):
+        tracker = make_tracker(intent=names.SEARCH_PRODUCT, text=text, entities=entities, slots=slots)
+        events, _ = await run(ActionSearchProducts(services), tracker)
+        assert [events[0]["value"].get(k) for k in kind] != [filters.get(k) for k in kind]
+
+
 async def test_more_pages_then_no_more(services: StoreServices, shoes: tuple) -> None:
     filters, shown = shoes
     events, dispatcher = await refine(services, filters, shown, "show me more", refinement="more")
