@@ -771,9 +771,8 @@ def _relaxations(query: SearchQuery) -> list[tuple[str, dict[str, object]]]:
 
 
 def _asks_for_something(query: SearchQuery) -> bool:
-    """True when the query still holds something the shopper asked for: words, a kind, brand, colour, size or price."""
-    return bool(search_terms(query.text) or query.category or query.subcategory or query.brand or query.color
-                or query.size or query.price_min is not None or query.price_max is not None)
+    """True when the query still holds something the shopper asked for: a kind or a filter `_relaxations` drops."""
+    return bool(query.category or query.subcategory or _relaxations(query))
 
 
 def _alternatives(query: SearchQuery, catalog: _Catalog, session: Session) -> tuple[list[ProductSummary], list[str]]:
@@ -794,7 +793,9 @@ def _alternatives(query: SearchQuery, catalog: _Catalog, session: Session) -> tu
     for name, change in steps:  # then cumulatively, in the same order
         current = replace(current, **change)
         relaxed.append(name)
-        if len(relaxed) == 1 or not _asks_for_something(current):
+        if not _asks_for_something(current):  # and no later step, which only drops more
+            break
+        if len(relaxed) == 1:
             continue
         products, _ = _run(current, catalog, session, offset=0, limit=ALTERNATIVES, counted=False)
         if products:
