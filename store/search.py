@@ -628,7 +628,8 @@ def _ranked_page(query: SearchQuery, catalog: _Catalog, session: Session, *, off
 
     Products holding every word come first. When fewer than RERANK_POOL do, products holding each word or one of
     its synonyms follow them; when fewer than FILL_BELOW hold them all, products holding the main word or the
-    rarest one (or a synonym) follow (any word when none holds them all), and the total counts them too. An
+    rarest one follow (any word when none holds them all), those holding it as typed before those holding only a
+    synonym, and the total counts them too. An
     initialism and the words it stands for are one term: products holding the other form get as many places in the
     re-ranked pool as those holding the form typed, however many of those there are.
     """
@@ -657,8 +658,16 @@ def _ranked_page(query: SearchQuery, catalog: _Catalog, session: Session, *, off
     else:  # the pool holds every complete match; each holds the keys too, so the total counts them once
         if complete == 0:
             words.keys = list(words.required)
-        more, others = retrieval.ids_and_total([], words.keys, words.scored, limit=RERANK_POOL, exclude=set(pool))
-        pool, total = pool + more, complete + others
+        typed: list[int] = []
+        if any(words.alternatives.get(w) for w in words.keys):
+            # products holding a key word as typed before those holding only a synonym of it
+            alternatives, retrieval.alternatives = retrieval.alternatives, {}
+            typed, _ = retrieval.ids_and_total([], words.keys, words.scored, limit=RERANK_POOL, exclude=set(pool))
+            retrieval.alternatives = alternatives
+        room = RERANK_POOL - len(typed)
+        more, others = retrieval.ids_and_total([], words.keys, words.scored, limit=max(room, 1),
+                                               exclude=set(pool) | set(typed))
+        pool, total = pool + typed + more[:room], complete + len(typed) + others
     if total == 0:
         return [], 0
     candidates = _candidates(pool, catalog, session, kinds)  # ties keep the retrieval order

@@ -109,6 +109,26 @@ def test_an_initialism_finds_the_spelled_out_products_on_the_first_page(session_
     assert {"DRIVE-0", "DRIVE-1", "DRIVE-2"} <= set(first_page)
 
 
+def test_a_partial_match_holding_the_word_typed_comes_before_synonyms_only(session_factory: sessionmaker,
+                                                                          engine_kind: str) -> None:
+    # no product holds 'phone' and 'charger': the products holding 'charger' as typed must reach the ranking
+    # ahead of the many that only hold a synonym of it ('power adapter'), however well those score
+    with UnitOfWork(session_factory) as uow:
+        items = [(f"ADAPTER-{i:02d}", "AC Adapter power adapter", "AC adapter")
+                 for i in range(search_module.RERANK_POOL + 5)]
+        items += [(f"CHARGER-{i}", f"Volt {i} Wall Charger",
+                   "Compact and light, with two ports, a folding plug and a status light, for every trip you take")
+                  for i in range(3)]
+        for sku, name, description in items:
+            product = Product(sku=sku, name=name, brand="Acme", category="electronics", price=Decimal("20.00"),
+                              currency="USD", tags=[], description=description)
+            product.variants.append(Variant(color="", size="", stock=1))
+            uow.session.add(product)
+        uow.commit()
+    found = skus(run(lambda: UnitOfWork(session_factory), text="phone charger"))
+    assert set(found[:3]) == {"CHARGER-0", "CHARGER-1", "CHARGER-2"}
+
+
 @pytest.fixture
 def postgres_furniture(postgres_url: str) -> Iterator[UowFactory]:
     create_schema(get_engine(postgres_url))

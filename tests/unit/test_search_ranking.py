@@ -15,6 +15,7 @@ from store.ranking import (
     idf,
     kind_heads,
     kind_phrases,
+    made_for,
     rerank,
     same_word,
 )
@@ -112,6 +113,24 @@ def test_an_accessory_of_the_kind_asked_for_is_recognised() -> None:
     assert not accessory(["running"], candidate(4, "Trail Runner", subcategory="running shoes"), heads)
     # one of the alternatives ends with the word: it is that kind of product
     assert not accessory(["adapter"], candidate(5, "AC Adapter", subcategory="power adapter/inverter"), heads)
+
+
+def test_a_product_made_for_the_word_asked_for_is_an_accessory_of_it() -> None:
+    def name(value: str) -> tuple[str, ...]:
+        return field_words(value)
+
+    assert made_for(["ipad"], name("Slim Sleeve for iPad - 10 inch"))
+    assert made_for(["laptop"], name("Battery for select Lenovo laptops"))  # 'for' a few words before, plural
+    assert not made_for(["ipad"], name("Apple iPad 64 GB Silver"))
+    assert not made_for(["ipad"], name("Stand for tablets and phones, fits the Apple iPad"))  # 'for' too far back
+    # the other word asked for is what the product is: 'iphone case' asks for a case for an iPhone
+    assert not made_for(["case", "iphone"], name("Leather Case for iPhone 12"))
+    assert made_for(["iphone"], name("Leather Case for iPhone 12"))
+    assert not made_for([], name("Case for iPhone"))
+    # only the first mention counts: an iPad sold with a keyboard for it is still an iPad
+    assert not made_for(["ipad"], name("iPad 10.2 with keyboard for iPad"))
+    plain = candidate(1, "Slim Sleeve for iPad")
+    assert accessory(["ipad"], plain, frozenset())  # no subcategory needed
 
 
 def test_accessories_follow_the_products_themselves() -> None:
