@@ -44,13 +44,13 @@ _POINTS_AT_RESULTS = re.compile(r"\b(them|these|those|they|ones)\b", re.IGNORECA
 _WHAT_TO_SEARCH = (names.ENT_CATEGORY, names.ENT_BRAND, names.ENT_PRODUCT)
 
 
-def narrows_the_results(tracker: Tracker, entities: dict[str, Any]) -> bool:
-    """True when a message taken for a new search only adds filters (colour, size, price) to the results shown and
-    points at them ("any of them in navy?") after an earlier search: it refines that search."""
-    previous = tracker.get_slot(names.SLOT_SEARCH_FILTERS)
+def narrows_the_results(previous: Any, text: str, entities: dict[str, Any]) -> bool:
+    """True when a message (`text`) taken for a new search only adds filters (colour, size, price) to the results
+    shown and points at them ("any of them in navy?") after an earlier search (`previous` filters): it refines
+    that search."""
     return (isinstance(previous, dict) and bool(previous) and bool(entities)
             and not any(entities.get(name) for name in _WHAT_TO_SEARCH)
-            and bool(_POINTS_AT_RESULTS.search(query_text(tracker))))
+            and bool(_POINTS_AT_RESULTS.search(text)))
 
 
 def refinement_of(tracker: Tracker) -> str | None:
@@ -92,6 +92,12 @@ class _SearchAction(StoreAction):
         dispatcher.utter_message(response=names.UTTER_NO_RESULTS, understood=understood)
         return [SlotSet(names.SLOT_SEARCH_FILTERS, filters), SlotSet(names.SLOT_SHOWN_PRODUCTS, [])]
 
+    def refine(self, tracker: Tracker, previous: dict[str, Any], refinement: str | None,
+               entities: dict[str, Any]) -> Any:
+        """The earlier search (`previous` filters) refined: a next page, another order or more filters."""
+        return self.services.refine_search(previous, refinement, entities,
+                                           list_slot(tracker, names.SLOT_SHOWN_PRODUCTS), sender_id(tracker))
+
     @staticmethod
     def _shown(filters: dict[str, Any], skus: list[str]) -> Events:
         events = [SlotSet(names.SLOT_SEARCH_FILTERS, filters), SlotSet(names.SLOT_SHOWN_PRODUCTS, skus)]
@@ -108,11 +114,10 @@ class ActionSearchProducts(_SearchAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         entities = search_entities(tracker)
-        if narrows_the_results(tracker, entities):
-            result = self.services.refine_search(tracker.get_slot(names.SLOT_SEARCH_FILTERS), None, entities,
-                                                 list_slot(tracker, names.SLOT_SHOWN_PRODUCTS), sender_id(tracker))
-            return self.answer(dispatcher, result, more=False)
-        result = self.services.search_products(query_text(tracker), entities, sender_id(tracker))
+        previous, text = tracker.get_slot(names.SLOT_SEARCH_FILTERS), query_text(tracker)
+        if narrows_the_results(previous, text, entities):
+            return self.answer(dispatcher, self.refine(tracker, previous, None, entities), more=False)
+        result = self.services.search_products(text, entities, sender_id(tracker))
         return self.answer(dispatcher, result, more=False)
 
 
@@ -134,8 +139,7 @@ class ActionRefineSearch(_SearchAction):
             return self.answer(dispatcher, result, more=False)
         if refinement is None and not entities:
             refinement = names.REFINE_MORE  # "show me more", "keep going"
-        result = self.services.refine_search(previous, refinement, entities,
-                                             list_slot(tracker, names.SLOT_SHOWN_PRODUCTS), sender_id(tracker))
+        result = self.refine(tracker, previous, refinement, entities)
         more = result.query.offset > 0
         return self.answer(dispatcher, result, more=more,
                            response=SORTED_RESPONSES.get(refinement or "", names.UTTER_SEARCH_RESULTS))
