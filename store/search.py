@@ -73,6 +73,9 @@ LIKE_WEIGHTS = {"name": 3, "brand": 1, "subcategory": 1, "category": 1, "tags": 
 RERANK_POOL = 20
 # When fewer products than this hold every word, products holding the main or the rarest word follow them.
 FILL_BELOW = 10
+# In those partial matches a synonym counts this share of its weight: products holding the words as typed come
+# first, then those holding only a synonym ('phone charger': chargers before the many AC adapters).
+FILL_SYNONYM_SHARE = 0.01
 # A kind of product is a filter when at least this share of the products naming it are filed under it.
 SURE_KIND_SHARE = 0.5
 # A search of products in stock leaves out those with nothing in stock by their ids when there are at most this many
@@ -658,16 +661,13 @@ def _ranked_page(query: SearchQuery, catalog: _Catalog, session: Session, *, off
     else:  # the pool holds every complete match; each holds the keys too, so the total counts them once
         if complete == 0:
             words.keys = list(words.required)
-        typed: list[int] = []
-        if any(words.alternatives.get(w) for w in words.keys):
-            # products holding a key word as typed before those holding only a synonym of it
-            alternatives, retrieval.alternatives = retrieval.alternatives, {}
-            typed, _ = retrieval.ids_and_total([], words.keys, words.scored, limit=RERANK_POOL, exclude=set(pool))
-            retrieval.alternatives = alternatives
-        room = RERANK_POOL - len(typed)
-        more, others = retrieval.ids_and_total([], words.keys, words.scored, limit=max(room, 1),
-                                               exclude=set(pool) | set(typed))
-        pool, total = pool + typed + more[:room], complete + len(typed) + others
+        # products holding the words as typed before those holding only a synonym, however well those score
+        alternatives, retrieval.alternatives = retrieval.alternatives, {
+            w: tuple(replace(a, weight=a.weight * FILL_SYNONYM_SHARE) for a in found)
+            for w, found in retrieval.alternatives.items()}
+        more, others = retrieval.ids_and_total([], words.keys, words.scored, limit=RERANK_POOL, exclude=set(pool))
+        retrieval.alternatives = alternatives
+        pool, total = pool + more, complete + others
     if total == 0:
         return [], 0
     candidates = _candidates(pool, catalog, session, kinds)  # ties keep the retrieval order

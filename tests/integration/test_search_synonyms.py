@@ -116,9 +116,9 @@ def test_a_partial_match_holding_the_word_typed_comes_before_synonyms_only(sessi
     with UnitOfWork(session_factory) as uow:
         items = [(f"ADAPTER-{i:02d}", "AC Adapter power adapter", "AC adapter")
                  for i in range(search_module.RERANK_POOL + 5)]
-        items += [(f"CHARGER-{i}", f"Volt {i} Wall Charger",
-                   "Compact and light, with two ports, a folding plug and a status light, for every trip you take")
-                  for i in range(3)]
+        items += [(f"CHARGER-{i}", f"Volt {i} Travel Kit",
+                   "Compact and light, with two ports, a folding plug, a status light, a pouch and a charger, "
+                   "for every trip you take") for i in range(3)]
         for sku, name, description in items:
             product = Product(sku=sku, name=name, brand="Acme", category="electronics", price=Decimal("20.00"),
                               currency="USD", tags=[], description=description)
