@@ -14,7 +14,8 @@ inform) are replaced only from the higher ``closed_threshold`` ("where is my lug
 and short social answers (yes, no, hello, thanks, bye, stop) never. The probability is added to the parse output as
 ``out_of_scope_score`` so that ``make eval-nlu`` can measure and sweep both thresholds. The other way round,
 when DIET says out_of_scope, the guard's score is under ``restore_threshold`` (it leans towards the shop) and the
-message holds shop evidence, the best shop intent is restored.
+message holds shop evidence, the best shop intent is restored; a question whether the shop sells something ("do
+you sell dyson vacuums") is restored whatever the guard's score.
 
 The model is stored as two numpy arrays (no pickle): loading a model never runs code from it.
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -64,6 +66,11 @@ _CATALOG_EVIDENCE = ("brand", "category", "product", "mention", "coupon_code")
 _CATALOG_EXTRACTOR = "CatalogEntityExtractor"
 _PATTERN_EVIDENCE = ("order_id", "email")  # RegexEntityExtractor: an order number or an email is about the shop
 _PATTERN_EXTRACTOR = "RegexEntityExtractor"
+# Whether the shop sells something: 1 of CLINC150's 5,500 test queries asks it this way ("where can i buy new
+# shingles"), none of the project's own out_of_scope examples.
+_SELLS = re.compile(r"\b(?:do|does) (?:you|u|ya|y'all|this (?:shop|store)|your (?:shop|store))(?: guys| folks| all)? "
+                    r"(?:sell|carry|stock)\b|\bwhere can i buy\b|\bcan i (?:buy|order|get) (?:[\w'-]+ ){0,5}"
+                    r"(?:here|from you)\b", re.IGNORECASE)
 _WEIGHTS_FILE = "weights.npy"
 _N_FEATURES = 2 ** 18
 
@@ -82,11 +89,19 @@ def pattern_evidence(entities: Iterable[Mapping[str, Any]]) -> bool:
                for e in entities)
 
 
-def shop_evidence(entities: Iterable[Mapping[str, Any]]) -> bool:
+def asks_what_is_sold(text: str) -> bool:
+    """True when the message asks whether the shop sells something ("do you sell dyson vacuums", "does your store
+    stock kids bikes", "can I buy a coffee grinder here"), whatever the thing: a question about the shop even
+    when the catalog does not know the thing."""
+    return bool(_SELLS.search(text or ""))
+
+
+def shop_evidence(entities: Iterable[Mapping[str, Any]], text: str = "") -> bool:
     """A brand, category or product the catalog knows, a position in the list shown, a coupon code, an order number
-    or an email among the entities (found by the catalog extractor or the regexes, not guessed by DIET)."""
+    or an email among the entities (found by the catalog extractor or the regexes, not guessed by DIET), or a
+    question whether the shop sells something (`asks_what_is_sold`)."""
     entities = list(entities)
-    return pattern_evidence(entities) or any(
+    return pattern_evidence(entities) or asks_what_is_sold(text) or any(
         e.get(EXTRACTOR) == _CATALOG_EXTRACTOR and e.get(ENTITY_ATTRIBUTE_TYPE) in _CATALOG_EVIDENCE for e in entities)
 
 
@@ -186,11 +201,12 @@ class ScopeGuard(GraphComponent):
             message.set(SCORE_KEY, round(score, 4), add_to_output=True)
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
             threshold = self.threshold_for(intent)
-            entities = message.get(ENTITIES) or []
-            if threshold is not None and score >= threshold and not shop_evidence(entities):
+            entities, text = message.get(ENTITIES) or [], message.get(TEXT) or ""
+            if threshold is not None and score >= threshold and not shop_evidence(entities, text):
                 self._override(message, score)
-            elif (intent == OUT_OF_SCOPE and score < float(self._config.get("restore_threshold", 0.5))
-                  and shop_evidence(entities)):
+            elif intent == OUT_OF_SCOPE and (
+                    asks_what_is_sold(text)
+                    or (score < float(self._config.get("restore_threshold", 0.5)) and shop_evidence(entities))):
                 self._restore(message)
         return messages
 

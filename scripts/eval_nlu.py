@@ -234,6 +234,7 @@ class Parsed:
     entities: tuple[Mapping[str, Any], ...] = ()
     scope_score: float | None = None  # ScopeGuard's probability of out_of_scope
     replaced: Parsed | None = None  # the prediction before ScopeGuard replaced it by out_of_scope
+    text: str = ""  # the message
 
     @classmethod
     def from_parse(cls, output: Mapping[str, Any]) -> Parsed:
@@ -250,7 +251,7 @@ class Parsed:
         if isinstance(before, Mapping):
             replaced = cls.from_parse({**output, **before, "scope_guard_replaced": None, "out_of_scope_score": None})
         return cls(intent, ranking, retrieval, tuple(output.get("entities") or ()),
-                   float(score) if isinstance(score, (int, float)) else None, replaced)
+                   float(score) if isinstance(score, (int, float)) else None, replaced, str(output.get("text") or ""))
 
     def with_guard_at(self, threshold: float) -> Parsed:
         """The parse had ScopeGuard used `threshold` for open questions (valid at or above the configured one)."""
@@ -265,11 +266,11 @@ class Parsed:
         if self.replaced is not None and intent_kind(self.replaced.intent) == "closed":
             return self.replaced if self.scope_score is not None and self.scope_score < threshold else self
         if (self.replaced is None and intent_kind(self.intent) == "closed" and self.scope_score is not None
-                and self.scope_score >= threshold and not shop_evidence(self.entities)):
+                and self.scope_score >= threshold and not shop_evidence(self.entities, self.text)):
             score = self.scope_score  # the guard's own ranking: out_of_scope first, the others scaled down
             ranking = ((OUT_OF_SCOPE, score),
                        *((name, c * (1.0 - score)) for name, c in self.ranking if name not in (OUT_OF_SCOPE, FALLBACK)))
-            return Parsed(OUT_OF_SCOPE, ranking, {}, self.entities, score, self)
+            return Parsed(OUT_OF_SCOPE, ranking, {}, self.entities, score, self, self.text)
         return self
 
     @property

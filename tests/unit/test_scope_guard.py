@@ -103,7 +103,7 @@ def test_an_order_number_or_email_undoes_a_doubtful_out_of_scope(guard: ScopeGua
     assert guard.score("track my order, ana@example.com") < 0.5
     answer.set(INTENT_RANKING_KEY, [{"name": "out_of_scope", "confidence": 0.8}, {"name": "inform", "confidence": 0.15},
                                     {"name": "order_status", "confidence": 0.05}])
-    plain = _message("do you sell red running shoes", "out_of_scope", 0.8)
+    plain = _message("i like red running shoes", "out_of_scope", 0.8)
     weather = _message("what's the weather like in peru ana@example.com", "out_of_scope", 0.8, entities=[email])
     guard.process([answer, plain, weather])
     assert answer.get(INTENT)["name"] == "inform"
@@ -133,6 +133,33 @@ def test_a_catalog_word_or_a_list_position_undoes_a_doubtful_out_of_scope(guard:
     assert product.get(INTENT)["name"] == "product_details"
     assert guessed.get(INTENT)["name"] == "out_of_scope"
     assert weather.get(INTENT)["name"] == "out_of_scope"
+
+
+def test_a_question_whether_the_shop_sells_something_undoes_out_of_scope(guard: ScopeGuard) -> None:
+    def sure(text: str) -> Message:
+        message = _message(text, "out_of_scope", 0.98)
+        message.set(INTENT_RANKING_KEY, [{"name": "out_of_scope", "confidence": 0.98},
+                                         {"name": "search_product", "confidence": 0.015},
+                                         {"name": "faq", "confidence": 0.005}])
+        return message
+
+    asked = [sure(t) for t in ("do you sell dyson vacuums", "Does your store stock kids bikes?",
+                               "can i buy a coffee grinder here", "do you guys carry air fryers")]
+    weather = sure("what's the weather like in peru")
+    seller = sure("i want to sell my old vacuum")  # selling, not asking what the shop sells
+    guard.process([*asked, weather, seller])
+    assert [m.get(INTENT)["name"] for m in asked] == ["search_product"] * 4
+    assert asked[0].get(INTENT)["confidence"] == pytest.approx(0.75)
+    assert weather.get(INTENT)["name"] == "out_of_scope"
+    assert seller.get(INTENT)["name"] == "out_of_scope"
+
+
+def test_a_question_whether_the_shop_sells_something_is_not_overridden(guard: ScopeGuard) -> None:
+    text = "do you sell weather radios for the flight"
+    assert guard.score(text) >= 0.5  # the guard alone would take it for another domain
+    message = _message(text, "search_product")
+    guard.process([message])
+    assert message.get(INTENT)["name"] == "search_product"
 
 
 def test_a_shop_question_keeps_its_intent(guard: ScopeGuard) -> None:
