@@ -40,7 +40,7 @@ ACCESSORY_PENALTY = 0.3
 # How many words before the main word asked for a 'for' may stand ('for select Lenovo laptops').
 FOR_WINDOW = 3
 # Each earlier product with the same name pushes a duplicate down, so one listing does not fill the page. Less than
-# the accessory penalty and the exact-form weight: a repeat is still a better match than an accessory.
+# the accessory penalty: a first repeat still comes before an accessory that matches as well.
 # 0.2 (2026-11-26, make bench-search): NDCG@10 0.6769 at 0.05-0.2 on both halves of the queries, 0.6758 at 0.3.
 DUPLICATE_PENALTY = 0.2
 # Rating (0-5) as a tie-breaker between otherwise equal products.

@@ -632,9 +632,9 @@ def _ranked_page(query: SearchQuery, catalog: _Catalog, session: Session, *, off
     Products holding every word come first. When fewer than RERANK_POOL do, products holding each word or one of
     its synonyms follow them; when fewer than FILL_BELOW hold them all, products holding the main word or the
     rarest one follow (any word when none holds them all), those holding it as typed before those holding only a
-    synonym, and the total counts them too. An
-    initialism and the words it stands for are one term: products holding the other form get as many places in the
-    re-ranked pool as those holding the form typed, however many of those there are.
+    synonym, and the total counts them too. An initialism and the words it stands for are one term: products
+    holding the other form get as many places in the re-ranked pool as those holding the form typed, however many
+    of those there are.
     """
     sold_out = None
     if query.in_stock_only and not query.color and not query.size and _use_fts(session):
