@@ -201,12 +201,11 @@ class ScopeGuard(GraphComponent):
             message.set(SCORE_KEY, round(score, 4), add_to_output=True)
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
             threshold = self.threshold_for(intent)
-            entities, text = message.get(ENTITIES) or [], message.get(TEXT) or ""
-            if threshold is not None and score >= threshold and not shop_evidence(entities, text):
+            evidence, sells = shop_evidence(message.get(ENTITIES) or []), asks_what_is_sold(message.get(TEXT) or "")
+            if threshold is not None and score >= threshold and not (evidence or sells):
                 self._override(message, score)
             elif intent == OUT_OF_SCOPE and (
-                    asks_what_is_sold(text)
-                    or (score < float(self._config.get("restore_threshold", 0.5)) and shop_evidence(entities))):
+                    sells or (evidence and score < float(self._config.get("restore_threshold", 0.5)))):
                 self._restore(message)
         return messages
 

@@ -32,15 +32,21 @@ FURNITURE = [  # (sku, name, description)
 ]
 
 
-def add_furniture(factory: sessionmaker) -> UowFactory:
+def add_products(factory: sessionmaker, items: list[tuple[str, str, str]], *, brand: str, category: str,
+                 price: str, stock: int) -> UowFactory:
+    """Products (sku, name, description) of one brand and category, one variant each; a UnitOfWork factory."""
     with UnitOfWork(factory) as uow:
-        for sku, name, description in FURNITURE:
-            product = Product(sku=sku, name=name, brand="Homely", category="furniture", price=Decimal("100.00"),
+        for sku, name, description in items:
+            product = Product(sku=sku, name=name, brand=brand, category=category, price=Decimal(price),
                               currency="USD", tags=[], description=description)
-            product.variants.append(Variant(color="", size="", stock=3))
+            product.variants.append(Variant(color="", size="", stock=stock))
             uow.session.add(product)
         uow.commit()
     return lambda: UnitOfWork(factory)
+
+
+def add_furniture(factory: sessionmaker) -> UowFactory:
+    return add_products(factory, FURNITURE, brand="Homely", category="furniture", price="100.00", stock=3)
 
 
 @pytest.fixture
@@ -96,16 +102,11 @@ def test_an_initialism_finds_the_spelled_out_products_on_the_first_page(session_
                                                                         engine_kind: str) -> None:
     # more products say 'SSD' (accessories) than the ranking's pool holds: the drives that never say it must
     # still reach the first page, because 'ssd' and 'solid state drive' are one term
-    with UnitOfWork(session_factory) as uow:
-        items = [(f"BRACKET-{i:02d}", f"Mounting bracket {i} for an SSD") for i in range(search_module.RERANK_POOL + 5)]
-        items += [(f"DRIVE-{i}", f"Internal solid state drive {size} GB") for i, size in enumerate((256, 512, 1024))]
-        for sku, name in items:
-            product = Product(sku=sku, name=name, brand="Acme", category="computing", price=Decimal("50.00"),
-                              currency="USD", tags=[], description="")
-            product.variants.append(Variant(color="", size="", stock=1))
-            uow.session.add(product)
-        uow.commit()
-    first_page = skus(run(lambda: UnitOfWork(session_factory), text="ssd"))[:10]
+    items = [(f"BRACKET-{i:02d}", f"Mounting bracket {i} for an SSD", "")
+             for i in range(search_module.RERANK_POOL + 5)]
+    items += [(f"DRIVE-{i}", f"Internal solid state drive {size} GB", "") for i, size in enumerate((256, 512, 1024))]
+    factory = add_products(session_factory, items, brand="Acme", category="computing", price="50.00", stock=1)
+    first_page = skus(run(factory, text="ssd"))[:10]
     assert {"DRIVE-0", "DRIVE-1", "DRIVE-2"} <= set(first_page)
 
 
@@ -113,19 +114,13 @@ def test_a_partial_match_holding_the_word_typed_comes_before_synonyms_only(sessi
                                                                           engine_kind: str) -> None:
     # no product holds 'phone' and 'charger': the products holding 'charger' as typed must reach the ranking
     # ahead of the many that only hold a synonym of it ('power adapter'), however well those score
-    with UnitOfWork(session_factory) as uow:
-        items = [(f"ADAPTER-{i:02d}", "AC Adapter power adapter", "AC adapter")
-                 for i in range(search_module.RERANK_POOL + 5)]
-        items += [(f"CHARGER-{i}", f"Volt {i} Travel Kit",
-                   "Compact and light, with two ports, a folding plug, a status light, a pouch and a charger, "
-                   "for every trip you take") for i in range(3)]
-        for sku, name, description in items:
-            product = Product(sku=sku, name=name, brand="Acme", category="electronics", price=Decimal("20.00"),
-                              currency="USD", tags=[], description=description)
-            product.variants.append(Variant(color="", size="", stock=1))
-            uow.session.add(product)
-        uow.commit()
-    found = skus(run(lambda: UnitOfWork(session_factory), text="phone charger"))
+    items = [(f"ADAPTER-{i:02d}", "AC Adapter power adapter", "AC adapter")
+             for i in range(search_module.RERANK_POOL + 5)]
+    items += [(f"CHARGER-{i}", f"Volt {i} Travel Kit",
+               "Compact and light, with two ports, a folding plug, a status light, a pouch and a charger, "
+               "for every trip you take") for i in range(3)]
+    factory = add_products(session_factory, items, brand="Acme", category="electronics", price="20.00", stock=1)
+    found = skus(run(factory, text="phone charger"))
     assert set(found[:3]) == {"CHARGER-0", "CHARGER-1", "CHARGER-2"}
 
 
